@@ -1,0 +1,16 @@
+"""leakkit: find and measure data leakage in machine-learning pipelines.
+
+The helper package of the data-leakage course, usable on its own:
+
+>>> import leakkit
+>>> leakkit.__version__
+'0.1.0'
+"""
+from importlib.metadata import PackageNotFoundError, version as _version
+
+try:
+    __version__ = _version("leakkit")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0.1.0"
+
+__all__ = ["__version__"]

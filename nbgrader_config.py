@@ -1,0 +1,31 @@
+"""nbgrader configuration for the data-leakage course.
+
+Instructor sources live in solutions/<assignment>/, the generated learner releases in
+exercises/<assignment>/ (committed, so a learner can open them at once). Submissions,
+autograded copies, feedback and the gradebook are created next to this file and are
+git-ignored: they hold the hidden tests.
+"""
+import os
+
+c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
+
+c.CourseDirectory.course_id = "data-leakage"
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+
+c.ClearSolutions.code_stub = {
+    "python": "# YOUR CODE HERE: replace this line with your answer\nraise NotImplementedError()",
+}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE: write your answer in this cell."
+
+# A cell that runs longer than this is stopped (an infinite loop must not hang grading).
+c.Execute.timeout = 120
+c.Execute.interrupt_on_timeout = True
+
+# nbgrader scores any stderr output of a test cell as a failure. Library warnings that an
+# honest solution can trigger are filtered out of the outputs before grading.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"(Warning|DeprecationWarning|FutureWarning|UserWarning|ConvergenceWarning|RuntimeWarning):"
+c.LimitOutput.max_lines = 200
+c.LimitOutput.max_traceback = 50
