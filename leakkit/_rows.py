@@ -1,0 +1,218 @@
+"""Row identity: one definition of "the same row", shared by the duplicate scans and the tracer.
+
+A row's fingerprint is a 64-bit hash of its values (not of its index or position), so two
+rows with equal values get equal fingerprints whatever container they sit in: a numpy
+array, a DataFrame with the same values, or a sparse matrix (a zero entry contributes
+nothing, so dense and sparse forms of one row agree). Numbers are compared as float64
+(``1`` equals ``1.0``), text by its characters.
+
+Each column ``j`` first gets a per-value hash ``h`` (the float64 bits of numbers, a string
+hash of text); the row fingerprint is ``sum_j mix(h, j)`` with wrap-around, where
+``mix(0, j) == 0``. Because the sum runs over columns, the fingerprint of a row restricted
+to some of its columns is cheap to recompute (:func:`combine`), which lets the tracer match
+a frame with a subset of another frame's columns.
+
+Optional normalisation makes near-duplicates equal: floats rounded to ``decimals`` places,
+text lower-cased with runs of white space collapsed and the ends stripped.
+
+>>> import numpy as np
+>>> from leakkit._rows import row_fingerprints
+>>> fp = row_fingerprints(np.array([[1.0, 2.0], [3.0, 4.0], [1.0, 2.0]]))
+>>> bool(fp[0] == fp[2]), bool(fp[0] == fp[1])
+(True, False)
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+try:  # scipy ships with scikit-learn
+    import scipy.sparse as _sp
+except ImportError:  # pragma: no cover
+    _sp = None
+
+__all__ = ["row_fingerprints", "column_hashes", "combine", "is_sparse", "n_rows"]
+
+_U = np.uint64
+
+
+def _splitmix(x: np.ndarray) -> np.ndarray:
+    """The splitmix64 finaliser, vectorised (wrap-around arithmetic on uint64)."""
+    x = x ^ (x >> _U(30))
+    x = x * _U(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> _U(27))
+    x = x * _U(0x94D049BB133111EB)
+    return x ^ (x >> _U(31))
+
+
+_KEYS_CACHE: dict[int, np.ndarray] = {}
+
+
+def _column_keys(d: int) -> np.ndarray:
+    keys = _KEYS_CACHE.get(d)
+    if keys is None:
+        with np.errstate(over="ignore"):
+            keys = _splitmix(np.arange(1, d + 1, dtype=np.uint64) * _U(0x9E3779B97F4A7C15))
+        _KEYS_CACHE[d] = keys
+    return keys
+
+
+def _mix(h: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """mix(h, j) with mix(0, j) == 0 for every column key."""
+    with np.errstate(over="ignore"):
+        return _splitmix(h ^ keys) - _splitmix(keys)
+
+
+def combine(H: np.ndarray, columns: Any = None) -> np.ndarray:
+    """Row fingerprints from a matrix of per-value hashes ``H`` (n_rows × n_columns),
+    optionally from the listed column positions only, in that order."""
+    if columns is not None:
+        H = H[:, list(columns)]
+    n, d = H.shape
+    if d == 0:
+        return np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        return _mix(H, _column_keys(d)[None, :]).sum(axis=1, dtype=np.uint64)
+
+
+def is_sparse(X: Any) -> bool:
+    return _sp is not None and _sp.issparse(X)
+
+
+def n_rows(X: Any) -> int | None:
+    """Number of rows of an array-like, or None when it has no rows (a scalar, a string)."""
+    if isinstance(X, (str, bytes)) or X is None:
+        return None
+    shape = getattr(X, "shape", None)
+    if shape is not None:
+        return int(shape[0]) if len(shape) >= 1 else None
+    try:
+        return len(X)
+    except TypeError:
+        return None
+
+
+def _float_bits(values: np.ndarray, decimals: int | None) -> np.ndarray:
+    v = np.asarray(values, dtype=np.float64)
+    if decimals is not None:
+        v = np.round(v, decimals)
+    v = v + 0.0  # -0.0 becomes 0.0
+    return np.ascontiguousarray(v).view(np.uint64)
+
+
+def _normalise_text(values: np.ndarray) -> np.ndarray:
+    out = values.copy()
+    for i, v in enumerate(out):
+        if isinstance(v, str):
+            out[i] = " ".join(v.lower().split())
+    return out
+
+
+def _series_hash(s: pd.Series, decimals: int | None, normalize_text: bool) -> np.ndarray:
+    dtype = s.dtype
+    if pd.api.types.is_bool_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype):
+        if s.isna().any():
+            return _object_hash(s.to_numpy(dtype=object), False)
+        return _float_bits(s.to_numpy(dtype=np.float64), None)
+    if pd.api.types.is_numeric_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype):
+        return _float_bits(s.to_numpy(dtype=np.float64, na_value=np.nan), decimals)
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        ticks = s.to_numpy(dtype="datetime64[ns]").view(np.int64).astype(np.uint64)
+        with np.errstate(over="ignore"):
+            return _splitmix(ticks ^ _U(0xD1B54A32D192ED03))
+    return _object_hash(s.to_numpy(dtype=object), normalize_text)
+
+
+def _object_hash(values: np.ndarray, normalize_text: bool) -> np.ndarray:
+    if normalize_text:
+        values = _normalise_text(values)
+    # Numbers stored in object arrays hash like numeric columns, so 1 == 1.0 everywhere.
+    out = np.empty(len(values), dtype=np.uint64)
+    is_num = np.fromiter(
+        (isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) for v in values),
+        dtype=bool, count=len(values),
+    )
+    if is_num.any():
+        out[is_num] = _float_bits(values[is_num].astype(np.float64), None)
+    rest = ~is_num
+    if rest.any():
+        strs = np.array([v if isinstance(v, str) else repr(v) for v in values[rest]], dtype=object)
+        h = pd.util.hash_array(strs, categorize=True)
+        h[h == 0] = _U(1)  # only the number 0 hashes to 0
+        out[rest] = h
+    return out
+
+
+def column_hashes(X: Any, *, decimals: int | None = None, normalize_text: bool = False) -> tuple[list | None, np.ndarray]:
+    """Per-value hashes of a dense 2-D array-like: ``(column names or None, H)`` with
+    ``H`` of shape (n_rows, n_columns), dtype uint64. A 1-D input is one column."""
+    if isinstance(X, pd.Series):
+        return [X.name], _series_hash(X, decimals, normalize_text)[:, None]
+    if isinstance(X, pd.DataFrame):
+        names = list(X.columns)
+        H = np.empty((len(X), X.shape[1]), dtype=np.uint64)
+        for j in range(X.shape[1]):
+            H[:, j] = _series_hash(X.iloc[:, j], decimals, normalize_text)
+        return names, H
+    arr = np.asarray(X)
+    if arr.ndim == 1:
+        arr = arr.reshape(-1, 1)
+    if arr.ndim != 2:
+        raise ValueError(f"X: expected a 1- or 2-dimensional array of rows, got {arr.ndim} dimensions.")
+    if arr.dtype.kind in "biuf":
+        return None, _float_bits(arr, decimals)
+    if arr.dtype.kind == "M":
+        return None, np.column_stack([_series_hash(pd.Series(arr[:, j]), decimals, normalize_text)
+                                      for j in range(arr.shape[1])]) if arr.shape[1] else np.empty((len(arr), 0), np.uint64)
+    H = np.empty(arr.shape, dtype=np.uint64)
+    for j in range(arr.shape[1]):
+        H[:, j] = _object_hash(arr[:, j].astype(object), normalize_text)
+    return None, H
+
+
+def _sparse_fingerprints(X: Any, decimals: int | None) -> np.ndarray:
+    X = _sp.csr_matrix(X)
+    X.sum_duplicates()
+    h = _float_bits(X.data, decimals)
+    keys = _column_keys(X.shape[1])[X.indices] if X.shape[1] else np.zeros(0, np.uint64)
+    contrib = _mix(h, keys)
+    out = np.zeros(X.shape[0], dtype=np.uint64)
+    rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+    with np.errstate(over="ignore"):
+        np.add.at(out, rows, contrib)
+    return out
+
+
+def row_fingerprints(X: Any, *, decimals: int | None = None, normalize_text: bool = False) -> np.ndarray:
+    """Return one uint64 fingerprint per row of ``X`` (array, DataFrame, Series, list of
+    strings, or scipy sparse matrix).
+
+    Equal values give equal fingerprints; the index and the column names are ignored.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_rows, n_columns)
+    decimals : int or None
+        Round float columns to this many decimals first (near-duplicates).
+    normalize_text : bool
+        Lower-case text and collapse white space first (near-duplicates).
+
+    Examples
+    --------
+    >>> import pandas as pd, scipy.sparse as sp
+    >>> a = row_fingerprints(pd.DataFrame({"x": [1, 0], "y": [0.5, 2.0]}))
+    >>> b = row_fingerprints(sp.csr_matrix([[1.0, 0.5], [0.0, 2.0]]))
+    >>> bool((a == b).all())
+    True
+    >>> t = row_fingerprints(["Hello  World", "hello world"], normalize_text=True)
+    >>> bool(t[0] == t[1])
+    True
+    """
+    if decimals is not None and (not isinstance(decimals, (int, np.integer)) or isinstance(decimals, bool)):
+        raise TypeError(f"decimals: expected an int or None, got {type(decimals).__name__}.")
+    if is_sparse(X):
+        return _sparse_fingerprints(X, decimals)
+    _, H = column_hashes(X, decimals=decimals, normalize_text=normalize_text)
+    return combine(H)
