@@ -8,9 +8,12 @@ The helper package of the data-leakage course, usable on its own:
 """
 from importlib.metadata import PackageNotFoundError, version as _version
 
+from ._findings import Finding
+from .trace import Trace, trace
+
 try:
     __version__ = _version("leakkit")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "Finding", "Trace", "trace"]

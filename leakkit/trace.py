@@ -1,0 +1,856 @@
+"""A runtime recorder that answers "did any fit see held-out rows?" exactly.
+
+Inside ``with leakkit.trace() as t:`` every ``fit``, ``fit_transform``, ``partial_fit``,
+``transform`` and prediction of every scikit-learn estimator (user subclasses and
+Pipeline steps included) and every splitter's folds are recorded. When the block ends,
+``t.findings`` lists what leaked, and is empty when nothing did.
+
+How rows are followed
+---------------------
+Each row is known by its content fingerprint (:mod:`leakkit._rows`). A transform's output
+rows are linked, by position, to the input rows they came from, so when a split or a
+cross-validation runs on the *output* of a fit (``fit_transform`` on all rows, then
+``train_test_split`` of what it returned) the tracer still knows which original rows are
+held out, and which fits saw them. A DataFrame holding a subset of another frame's columns
+is matched to it on the shared columns.
+
+What is a leak
+--------------
+* ``fit_before_split``: the data that was split (or cross-validated) was produced by a
+  transform whose fit saw rows that this split holds out.
+* ``fit_saw_held_out``: held-out rows were predicted by a model, or through a transform,
+  whose fit saw those very rows.
+* ``duplicates_across_split``: identical rows on both sides of a split.
+* ``outliers_removed_before_split``: an outlier detector fitted on all rows chose which
+  rows were kept, then the kept rows were split.
+* ``test_reuse`` (a warning): the same held-out rows were scored by several different
+  models or hyper-parameter settings outside a search object, as when a test set is used
+  to pick the best.
+
+Splits made inside an estimator's own ``fit`` (``TargetEncoder``'s cross-fitting, early
+stopping, ``LogisticRegressionCV``) are internal and not treated as evaluations; splits
+made inside ``GridSearchCV``/``RandomizedSearchCV`` are evaluations (their folds are
+checked), but scoring many candidates there is their job, not test reuse.
+
+Limits: estimators must derive from ``sklearn.base.BaseEstimator`` and be defined before
+the block starts; work sent to other processes (``n_jobs > 1``) is not seen, so keep
+``n_jobs=1`` inside the block; ``train_test_split(..., shuffle=False)`` does not call a
+splitter and is not recorded.
+
+Examples
+--------
+>>> import numpy as np
+>>> from sklearn.preprocessing import StandardScaler
+>>> from sklearn.linear_model import LogisticRegression
+>>> from sklearn.model_selection import train_test_split
+>>> import leakkit
+>>> rng = np.random.default_rng(0)
+>>> X, y = rng.normal(size=(200, 5)), rng.integers(0, 2, 200)
+>>> with leakkit.trace() as t:
+...     Xs = StandardScaler().fit_transform(X)          # fitted on all 200 rows
+...     X_tr, X_te, y_tr, y_te = train_test_split(Xs, y, random_state=0)
+...     _ = LogisticRegression().fit(X_tr, y_tr).score(X_te, y_te)
+>>> [f.check for f in t.findings]
+['fit_before_split']
+>>> t.findings[0].evidence["n_held_out_seen"]
+50
+"""
+from __future__ import annotations
+
+import functools
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._findings import Finding, capped_rows
+from ._rows import column_hashes, combine, is_sparse, n_rows, row_fingerprints
+
+__all__ = ["trace", "Trace", "FitRecord", "SplitRecord", "PredictRecord"]
+
+_FIT_METHODS = ("fit", "fit_transform", "partial_fit", "fit_predict", "fit_resample")
+_TRANSFORM_METHODS = ("transform",)
+_PREDICT_METHODS = ("predict", "predict_proba", "predict_log_proba", "decision_function", "score", "score_samples")
+_METHODS = _FIT_METHODS + _TRANSFORM_METHODS + _PREDICT_METHODS
+
+# An identity check on a split whose data has fewer distinct rows than this fraction of its
+# rows is meaningless (e.g. kf.split(np.zeros(n))): such splits are only described.
+_MIN_DISTINCT = 0.1
+
+
+# --------------------------------------------------------------------------------------
+# Records
+# --------------------------------------------------------------------------------------
+@dataclass(eq=False)
+class FitRecord:
+    """One recorded fit. ``rows`` are fingerprints of the rows it saw (outermost fits only;
+    a fit nested inside another estimator's fit has ``rows=None`` and its ``parent``)."""
+
+    id: int
+    estimator: str
+    method: str
+    n_rows: int | None
+    outermost: bool
+    parent: int | None
+    inside_search: bool
+    rows: np.ndarray | None = None
+    taint: frozenset = frozenset()
+    requires_fit: bool = True
+    is_outlier_detector: bool = False
+    time: float = 0.0
+    used: bool = False
+
+
+@dataclass(eq=False)
+class SplitRecord:
+    """One recorded split: the splitter, the data's row fingerprints, and its folds as
+    (train positions, test positions)."""
+
+    id: int
+    splitter: str
+    rows: np.ndarray
+    folds: list = field(default_factory=list)
+    taint: frozenset = frozenset()
+    internal: bool = False
+    inside_search: bool = False
+    time: float = 0.0
+    frame_key: int | None = None
+
+
+@dataclass(eq=False)
+class PredictRecord:
+    """One outermost prediction or score: which rows were predicted, by what."""
+
+    id: int
+    estimator: str
+    config: str
+    method: str
+    rows: np.ndarray
+    history: frozenset
+    model_fit: int | None = None
+    time: float = 0.0
+
+
+@dataclass(eq=False)
+class _Output:
+    rows: np.ndarray  # fingerprints of the output rows
+    parents: np.ndarray | None  # fingerprints of the input rows, same positions
+    taint: frozenset
+
+
+# --------------------------------------------------------------------------------------
+# Global patching, shared by nested tracers
+# --------------------------------------------------------------------------------------
+_lock = threading.RLock()
+_active: list["Trace"] = []
+_patched: list[tuple[type, str, Any]] = []
+_local = threading.local()
+
+
+def _stack() -> list:
+    s = getattr(_local, "stack", None)
+    if s is None:
+        s = _local.stack = []
+    return s
+
+
+def _all_subclasses(cls: type) -> list[type]:
+    seen, todo = [], [cls]
+    while todo:
+        c = todo.pop()
+        for sub in c.__subclasses__():
+            if sub not in seen:
+                seen.append(sub)
+                todo.append(sub)
+    return seen
+
+
+class _TracedMethod:
+    """A descriptor wrapping an estimator method (a plain function or sklearn's
+    ``available_if`` descriptor), so ``hasattr`` and signatures behave as before."""
+
+    def __init__(self, original: Any, name: str):
+        self.original = original
+        self.name = name
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        bound = self.original.__get__(obj, objtype) if hasattr(self.original, "__get__") else self.original
+        if obj is None:
+            return bound
+        name = self.name
+
+        @functools.wraps(bound)
+        def traced(*args: Any, **kwargs: Any) -> Any:
+            return _dispatch(obj, name, bound, args, kwargs)
+
+        return traced
+
+
+class _TracedSplit:
+    def __init__(self, original: Any):
+        self.original = original
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        bound = self.original.__get__(obj, objtype)
+        if obj is None:
+            return bound
+
+        @functools.wraps(bound)
+        def traced(*args: Any, **kwargs: Any) -> Any:
+            return _dispatch_split(obj, bound, args, kwargs)
+
+        return traced
+
+
+def _patch() -> None:
+    from sklearn.base import BaseEstimator
+    from sklearn.model_selection import BaseCrossValidator
+    from sklearn.model_selection._split import BaseShuffleSplit
+
+    classes: list[type] = []
+    for cls in [BaseEstimator] + _all_subclasses(BaseEstimator):
+        # Mixins (TransformerMixin.fit_transform, ClassifierMixin.score) sit in the MRO
+        # without deriving from BaseEstimator: patch them too.
+        for c in cls.__mro__:
+            if c is not object and c not in classes:
+                classes.append(c)
+    for cls in classes:
+        for name in _METHODS:
+            if name in cls.__dict__:
+                orig = cls.__dict__[name]
+                if isinstance(orig, (_TracedMethod, staticmethod, classmethod)):
+                    continue
+                setattr(cls, name, _TracedMethod(orig, name))
+                _patched.append((cls, name, orig))
+    for base in (BaseCrossValidator, BaseShuffleSplit):
+        for cls in [base] + _all_subclasses(base):
+            if "split" in cls.__dict__ and not isinstance(cls.__dict__["split"], _TracedSplit):
+                orig = cls.__dict__["split"]
+                setattr(cls, "split", _TracedSplit(orig))
+                _patched.append((cls, "split", orig))
+
+
+def _unpatch() -> None:
+    while _patched:
+        cls, name, orig = _patched.pop()
+        setattr(cls, name, orig)
+
+
+@functools.lru_cache(maxsize=None)
+def _search_base() -> type:
+    from sklearn.model_selection._search import BaseSearchCV
+
+    return BaseSearchCV
+
+
+def _is_search(est: Any) -> bool:
+    return isinstance(est, _search_base())
+
+
+def _dispatch(est: Any, name: str, bound: Any, args: tuple, kwargs: dict) -> Any:
+    stack = _stack()
+    tracers = list(_active)
+    if not tracers or getattr(_local, "busy", False):
+        return bound(*args, **kwargs)
+    outer = not stack
+    parent_fit = next((f for f in reversed(stack) if f[1] in _FIT_METHODS), None)
+    inside_search = any(_is_search(e) and m in _FIT_METHODS for e, m, _ in stack)
+    X = args[0] if args else kwargs.get("X")
+    pre = [t._before(est, name, X, outer, parent_fit, inside_search) for t in tracers]
+    stack.append((est, name, pre))
+    try:
+        result = bound(*args, **kwargs)
+    finally:
+        stack.pop()
+    for t, p in zip(tracers, pre):
+        t._after(est, name, X, result, outer, p)
+    return result
+
+
+def _dispatch_split(cv: Any, bound: Any, args: tuple, kwargs: dict) -> Any:
+    stack = _stack()
+    tracers = list(_active)
+    if not tracers or getattr(_local, "in_split", False) or getattr(_local, "busy", False):
+        return bound(*args, **kwargs)
+    X = args[0] if args else kwargs.get("X")
+    active_fits = [(e, m) for e, m, _ in stack if m in _FIT_METHODS]
+    internal = bool(active_fits) and not _is_search(active_fits[-1][0])
+    inside_search = any(_is_search(e) for e, _ in active_fits)
+    caller = sys._getframe(2).f_code.co_name if hasattr(sys, "_getframe") else ""
+    label = "train_test_split" if caller == "train_test_split" else type(cv).__name__
+    records = [t._split_start(cv, label, X, internal, inside_search) for t in tracers]
+
+    def gen() -> Iterator:
+        _local.in_split = True
+        try:
+            it = bound(*args, **kwargs)
+            for train, test in it:
+                for t, r in zip(tracers, records):
+                    if r is not None:
+                        r.folds.append((np.asarray(train), np.asarray(test)))
+                _local.in_split = False
+                yield train, test
+                _local.in_split = True
+        finally:
+            _local.in_split = False
+
+    return gen()
+
+
+# --------------------------------------------------------------------------------------
+# The tracer
+# --------------------------------------------------------------------------------------
+def _label(est: Any) -> str:
+    return type(est).__name__
+
+
+def _config(est: Any) -> str:
+    try:
+        params = est.get_params(deep=True)
+        items = sorted((k, repr(v)) for k, v in params.items())
+        return f"{type(est).__name__}({items!r})"
+    except Exception:  # noqa: BLE001 - a broken get_params must not break the user's code
+        return f"{type(est).__name__}@{id(est)}"
+
+
+def _requires_fit(est: Any) -> bool:
+    try:
+        return bool(est.__sklearn_tags__().requires_fit)
+    except Exception:  # noqa: BLE001
+        return True
+
+
+def _held_only(r: np.ndarray, tr: np.ndarray, te: np.ndarray) -> np.ndarray:
+    """Roots of a fold's held-out rows that are not also among its training rows (rows on
+    both sides are duplicates, reported as such)."""
+    te_r = r[te]
+    return te_r[~np.isin(te_r, r[tr])]
+
+
+class Trace:
+    """What happened inside one ``with leakkit.trace()`` block. Use :func:`trace`.
+
+    Attributes
+    ----------
+    fits : list of FitRecord
+    splits : list of SplitRecord
+    predictions : list of PredictRecord
+    findings : list of Finding
+        Empty when nothing leaked; computed when the block ends.
+    """
+
+    def __init__(self, *, detail: str = "outer", test_reuse_min_configs: int = 2) -> None:
+        if detail not in ("outer", "all"):
+            raise ValueError(f"detail: expected 'outer' or 'all', got {detail!r}.")
+        if isinstance(test_reuse_min_configs, bool) or not isinstance(test_reuse_min_configs, int) or test_reuse_min_configs < 2:
+            raise ValueError(
+                f"test_reuse_min_configs: expected an int of at least 2, got {test_reuse_min_configs!r}."
+            )
+        self.detail = detail
+        self.test_reuse_min_configs = test_reuse_min_configs
+        self.fits: list[FitRecord] = []
+        self.splits: list[SplitRecord] = []
+        self.predictions: list[PredictRecord] = []
+        self._outputs: list[_Output] = []
+        self._state: dict[int, frozenset] = {}
+        self._own_fit: dict[int, int | None] = {}
+        self._keep: list[Any] = []  # estimators stay alive so their ids stay unique
+        self._frames: dict[int, tuple[list, np.ndarray]] = {}  # frame key -> (names, column hashes)
+        self._fp_cache: dict[int, tuple[Any, np.ndarray, int | None]] = {}
+        self._findings: list[Finding] | None = None
+        self._active = False
+        self._ids = 0
+        self._t0 = time.perf_counter()
+
+    # ---- context manager -----------------------------------------------------------
+    def __enter__(self) -> "Trace":
+        with _lock:
+            if not _active:
+                _patch()
+            _active.append(self)
+        self._active = True
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        with _lock:
+            if self in _active:
+                _active.remove(self)
+            if not _active:
+                _unpatch()
+        self._active = False
+        self._fp_cache.clear()
+        return None
+
+    # ---- fingerprints ----------------------------------------------------------------
+    def _next_id(self) -> int:
+        self._ids += 1
+        return self._ids
+
+    def _fingerprint(self, X: Any) -> tuple[np.ndarray | None, int | None]:
+        """Row fingerprints of X and, for a DataFrame, a key to its stored column hashes."""
+        if X is None or n_rows(X) is None:
+            return None, None
+        key = id(X)
+        hit = self._fp_cache.get(key)
+        if hit is not None and hit[0] is X:
+            return hit[1], hit[2]
+        _local.busy = True
+        try:
+            if is_sparse(X):
+                fps, fkey = row_fingerprints(X), None
+            else:
+                if isinstance(X, (list, tuple)) and X and not isinstance(X[0], (str, bytes, int, float, np.number)):
+                    X_ = np.asarray(X, dtype=object) if not all(hasattr(r, "__len__") for r in X[:1]) else X
+                else:
+                    X_ = X
+                names, H = column_hashes(X_)
+                fps = combine(H)
+                fkey = None
+                if isinstance(X, pd.DataFrame) and H.shape[1] > 0:
+                    fkey = key
+                    self._frames[key] = (names, H)
+        except Exception:  # noqa: BLE001 - data we cannot fingerprint is not tracked
+            fps, fkey = None, None
+        finally:
+            _local.busy = False
+        self._fp_cache[key] = (X, fps, fkey)
+        self._keep.append(X)
+        return fps, fkey
+
+    def _taint_of(self, fps: np.ndarray | None) -> frozenset:
+        if fps is None or not self._outputs:
+            return frozenset()
+        out: set = set()
+        for o in self._outputs:
+            if o.taint - out and np.isin(fps, o.rows).any():
+                out |= o.taint
+        return frozenset(out)
+
+    # ---- events ----------------------------------------------------------------------
+    def _before(self, est: Any, name: str, X: Any, outer: bool, parent_fit: Any, inside_search: bool) -> Any:
+        if name not in _FIT_METHODS:
+            return None
+        rows = None
+        taint: frozenset = frozenset()
+        parent = None
+        if parent_fit is not None:
+            # The enclosing fit's record made by *this* tracer.
+            for p in parent_fit[2]:
+                if isinstance(p, FitRecord) and p in self.fits:
+                    parent = p.id
+        if outer or self.detail == "all":
+            rows, _ = self._fingerprint(X)
+            taint = self._taint_of(rows)
+        from sklearn.base import OutlierMixin
+
+        rec = FitRecord(
+            id=self._next_id(), estimator=_label(est), method=name, n_rows=n_rows(X), outermost=outer,
+            parent=parent, inside_search=inside_search, rows=rows, taint=taint,
+            requires_fit=_requires_fit(est), is_outlier_detector=isinstance(est, OutlierMixin),
+            time=time.perf_counter() - self._t0,
+        )
+        self.fits.append(rec)
+        return rec
+
+    def _after(self, est: Any, name: str, X: Any, result: Any, outer: bool, rec: Any) -> None:
+        self._keep.append(est)
+        if isinstance(rec, FitRecord):
+            parent_state = self._state.get(id(est), frozenset()) if name == "partial_fit" else frozenset()
+            if rec.outermost or rec.rows is not None:
+                state = frozenset({rec.id}) | rec.taint
+            elif rec.parent is not None:
+                state = self._state_of_fit(rec.parent)
+            else:
+                state = frozenset({rec.id})
+            if not rec.requires_fit:
+                state = frozenset(s for s in state if s != rec.id) | rec.taint
+            self._state[id(est)] = parent_state | state
+            self._own_fit[id(est)] = rec.id if rec.rows is not None else rec.parent
+            if name in ("fit_transform", "fit_resample") and outer:
+                self._record_output(X, result[0] if name == "fit_resample" and isinstance(result, tuple) else result,
+                                    self._state[id(est)], same_rows=name == "fit_transform")
+            if name == "fit_predict":
+                rec.used = True
+            return
+        if not outer:
+            return
+        state = self._state.get(id(est), frozenset())
+        if name in _TRANSFORM_METHODS:
+            for f in self.fits:
+                if f.id in state:
+                    f.used = True
+            self._record_output(X, result, state, same_rows=True)
+            return
+        if name in _PREDICT_METHODS:
+            for f in self.fits:
+                if f.id in state:
+                    f.used = True
+            rows, _ = self._fingerprint(X)
+            if rows is None:
+                return
+            history = state | self._taint_of(rows)
+            self.predictions.append(PredictRecord(
+                id=self._next_id(), estimator=_label(est), config=_config(est), method=name, rows=rows,
+                history=history, model_fit=self._own_fit.get(id(est)), time=time.perf_counter() - self._t0,
+            ))
+
+    def _state_of_fit(self, fit_id: int) -> frozenset:
+        rec = next((f for f in self.fits if f.id == fit_id), None)
+        if rec is None:
+            return frozenset()
+        return frozenset({rec.id}) | rec.taint
+
+    def _record_output(self, X: Any, out: Any, state: frozenset, same_rows: bool) -> None:
+        if out is None or n_rows(out) is None:
+            return
+        out_fps, _ = self._fingerprint(out)
+        if out_fps is None:
+            return
+        in_fps, _ = self._fingerprint(X)
+        parents = in_fps if (same_rows and in_fps is not None and len(in_fps) == len(out_fps)) else None
+        taint = state | self._taint_of(in_fps)
+        self._outputs.append(_Output(rows=out_fps, parents=parents, taint=taint))
+
+    def _split_start(self, cv: Any, label: str, X: Any, internal: bool, inside_search: bool) -> SplitRecord | None:
+        if internal:  # an estimator's own cross-fitting or early stopping: described, not checked
+            rec = SplitRecord(id=self._next_id(), splitter=label, rows=np.zeros(0, np.uint64), internal=True,
+                              inside_search=inside_search, time=time.perf_counter() - self._t0)
+            self.splits.append(rec)
+            return None
+        rows, fkey = self._fingerprint(X)
+        if rows is None:
+            return None
+        rec = SplitRecord(
+            id=self._next_id(), splitter=label, rows=rows, taint=self._taint_of(rows), internal=internal,
+            inside_search=inside_search, time=time.perf_counter() - self._t0, frame_key=fkey,
+        )
+        self.splits.append(rec)
+        return rec
+
+    # ---- analysis --------------------------------------------------------------------
+    def _resolver(self) -> Any:
+        """A function mapping row fingerprints to root fingerprints (original rows)."""
+        parent: dict[int, int] = {}
+        for o in self._outputs:
+            if o.parents is None:
+                continue
+            for a, b in zip(o.rows.tolist(), o.parents.tolist()):
+                if a != b and a not in parent:
+                    parent[a] = b
+        # Frames holding a subset of the columns of a split frame: map them onto it.
+        split_keys = {s.frame_key for s in self.splits if s.frame_key is not None and not s.internal}
+        frames = list(self._frames.items())
+        for skey in split_keys:
+            snames, sH = self._frames[skey]
+            s_fp = combine(sH)
+            pos = {n: i for i, n in enumerate(snames)}
+            for key, (names, H) in frames:
+                if key == skey or len(names) == len(snames) and names == snames:
+                    continue
+                if set(names) < set(snames):
+                    sub = combine(sH, [pos[n] for n in names])
+                    if len(np.unique(sub)) < 0.9 * len(sub):
+                        continue  # too few columns to tell rows apart
+                    for a, b in zip(sub.tolist(), s_fp.tolist()):
+                        if a != b and a not in parent:
+                            parent[a] = b
+                elif set(snames) < set(names):
+                    npos = {n: i for i, n in enumerate(names)}
+                    wide = combine(H)
+                    sub = combine(H, [npos[n] for n in snames])
+                    if len(np.unique(sub)) < 0.9 * len(sub):
+                        continue
+                    for a, b in zip(wide.tolist(), sub.tolist()):
+                        if a != b and a not in parent:
+                            parent[a] = b
+        if not parent:
+            return lambda fps: fps
+        cache: dict[int, int] = {}
+
+        def root(v: int) -> int:
+            seen = 0
+            r = v
+            while r in parent and seen < 64:
+                r = parent[r]
+                seen += 1
+            return r
+
+        def resolve(fps: np.ndarray) -> np.ndarray:
+            out = np.empty(len(fps), dtype=np.uint64)
+            for i, v in enumerate(fps.tolist()):
+                r = cache.get(v)
+                if r is None:
+                    r = cache[v] = root(v)
+                out[i] = r
+            return out
+
+        return resolve
+
+    def _analyse(self) -> list[Finding]:
+        resolve = self._resolver()
+        findings: list[Finding] = []
+        fits = {f.id: f for f in self.fits}
+        fit_roots: dict[int, np.ndarray] = {}
+
+        def roots_of_fit(fid: int) -> np.ndarray | None:
+            f = fits.get(fid)
+            if f is None or f.rows is None:
+                return None
+            if fid not in fit_roots:
+                fit_roots[fid] = np.unique(resolve(f.rows))
+            return fit_roots[fid]
+
+        reported: set = set()
+        split_roots = {s.id: resolve(s.rows) for s in self.splits if not s.internal and s.folds}
+        eval_splits = [s for s in self.splits if s.id in split_roots
+                       and len(np.unique(split_roots[s.id])) >= _MIN_DISTINCT * len(s.rows)]
+        for s in eval_splits:
+            r = split_roots[s.id]
+            where = f"{s.splitter}" + (" inside a grid search" if s.inside_search else "")
+            # 1. A transform fitted on rows this split holds out produced the split's data.
+            for fid in sorted(s.taint):
+                f = fits.get(fid)
+                fr = roots_of_fit(fid)
+                if f is None or fr is None or not f.requires_fit:
+                    continue
+                seen_per_fold = [int(np.isin(_held_only(r, tr, te), fr).sum()) for tr, te in s.folds]
+                n_held = sum(len(te) for _, te in s.folds)
+                if max(seen_per_fold) > 0 and (f.id, s.id) not in reported:
+                    reported.add((f.id, s.id))
+                    worst = int(np.argmax(seen_per_fold))
+                    nf = len(s.folds)
+                    seen = seen_per_fold[worst]
+                    held = len(s.folds[worst][1])
+                    fold_txt = "" if nf == 1 else f" (fold {worst + 1} of {nf}; every fold alike)" if min(seen_per_fold) == seen else f" (fold {worst + 1} of {nf})"
+                    findings.append(Finding(
+                        "fit_before_split", "fail",
+                        f"{f.estimator} was fitted ({f.method}) on {f.n_rows} rows before the data was split by "
+                        f"{where}: it saw {seen} of the {held} held-out rows{fold_txt}, so what it learned "
+                        f"from them reached the model being evaluated. Fit it on the training rows only: put it "
+                        f"in a Pipeline with the model and split (or cross-validate) the raw data.",
+                        rows=capped_rows(np.flatnonzero(np.isin(r[s.folds[worst][1]], fr))),
+                        evidence={"estimator": f.estimator, "method": f.method, "splitter": s.splitter,
+                                  "n_held_out_seen": seen, "n_held_out": held, "n_folds": nf,
+                                  "held_out_seen_per_fold": seen_per_fold, "n_held_out_total": n_held,
+                                  "fit_rows": f.n_rows},
+                    ))
+            # 2. Outlier detector fitted on all rows chose the rows that were then split.
+            ur = np.unique(r)
+            for f in self.fits:
+                if not (f.outermost and f.is_outlier_detector and f.used and f.time < s.time):
+                    continue
+                fr = roots_of_fit(f.id)
+                if fr is None or len(fr) <= len(ur) or not np.isin(ur, fr).all():
+                    continue
+                held = np.unique(np.concatenate([r[te] for _, te in s.folds]))
+                key = (f.id, s.id, "outlier")
+                if key in reported:
+                    continue
+                reported.add(key)
+                findings.append(Finding(
+                    "outliers_removed_before_split", "fail",
+                    f"{f.estimator} was fitted on {f.n_rows} rows, including the {len(held)} rows that "
+                    f"{where} later held out, and its verdict decided which rows were kept "
+                    f"({len(fr) - len(ur)} removed). Remove outliers inside the training folds only "
+                    f"(fit the detector on training rows), never before the split.",
+                    evidence={"estimator": f.estimator, "splitter": s.splitter, "n_held_out_seen": int(len(held)),
+                              "n_removed": int(len(fr) - len(ur)), "fit_rows": f.n_rows},
+                ))
+            # 3. Duplicates across the split (content identity).
+            if not s.inside_search:
+                dup_test: set = set()
+                worst = (0, 0)
+                for k, (tr, te) in enumerate(s.folds):
+                    d = np.isin(s.rows[te], s.rows[tr])
+                    nd = int(d.sum())
+                    if nd:
+                        dup_test.update(np.asarray(te)[d].tolist())
+                        if nd > worst[0]:
+                            worst = (nd, len(te))
+                if dup_test:
+                    findings.append(Finding(
+                        "duplicates_across_split", "fail",
+                        f"{worst[0]} of the {worst[1]} held-out rows of {where} have an identical copy among "
+                        f"its training rows ({len(dup_test)} distinct rows over all folds): the model is "
+                        f"tested on rows it memorised. Remove duplicates before splitting, or split by "
+                        f"entity (GroupKFold / GroupShuffleSplit).",
+                        rows=capped_rows(sorted(dup_test)),
+                        evidence={"splitter": s.splitter, "n_rows": len(dup_test), "n_held_out_seen": worst[0],
+                                  "n_held_out": worst[1]},
+                    ))
+        # 4. Predictions on held-out rows by a model (or through a transform) fitted on them.
+        #    A prediction evaluates fold k of a split when it scores only rows held out in that
+        #    fold and either its model was fitted on that fold's training rows, or no such
+        #    fold model scored the fold (so this prediction is the fold's only evaluation).
+        #    A model refitted on all rows after cross-validation evaluates nothing.
+        def model_in_train(p: PredictRecord, tr_r: np.ndarray) -> bool:
+            mr = roots_of_fit(p.model_fit) if p.model_fit is not None else None
+            return mr is not None and bool(np.isin(mr, tr_r).all())
+
+        pred_roots = [resolve(p.rows) for p in self.predictions]
+        for s in eval_splits:
+            r = split_roots[s.id]
+            for k, (tr, te) in enumerate(s.folds):
+                te_r, tr_r = r[te], r[tr]
+                scoring = [(p, pr) for p, pr in zip(self.predictions, pred_roots)
+                           if p.time > s.time and len(pr) and np.isin(pr, te_r).all()]
+                fold_models = [model_in_train(p, tr_r) for p, _ in scoring]
+                for (p, pr), is_fold_model in zip(scoring, fold_models):
+                    if not is_fold_model and any(fold_models):
+                        continue
+                    held = pr[~np.isin(pr, tr_r)]
+                    for fid in sorted(p.history):
+                        f = fits.get(fid)
+                        fr = roots_of_fit(fid)
+                        if f is None or fr is None or not f.requires_fit or (fid, s.id) in reported:
+                            continue
+                        seen = int(np.isin(held, fr).sum())
+                        if seen:
+                            reported.add((fid, s.id))
+                            findings.append(Finding(
+                                "fit_saw_held_out", "fail",
+                                f"{p.estimator}.{p.method} scored {len(pr)} held-out rows of {s.splitter}, but "
+                                f"{f.estimator} (used in that prediction) had been fitted on {seen} of those very "
+                                f"rows. Fit every step on the training rows only (after the split), then "
+                                f"transform and score the held-out rows.",
+                                rows=capped_rows(np.flatnonzero(np.isin(pr, fr))),
+                                evidence={"estimator": f.estimator, "predictor": p.estimator, "splitter": s.splitter,
+                                          "n_held_out_seen": seen, "n_held_out": int(len(pr)), "fold": k + 1},
+                            ))
+        # 5. The same held-out rows scored by many configurations, outside a search object.
+        for s in eval_splits:
+            if s.inside_search:
+                continue
+            r = split_roots[s.id]
+            for k, (tr, te) in enumerate(s.folds):
+                te_r = r[te]
+                configs: dict[str, str] = {}
+                for p, pr in zip(self.predictions, pred_roots):
+                    if p.time > s.time and len(pr) and np.isin(pr, te_r).all():
+                        configs.setdefault(p.config, p.estimator)
+                if len(configs) >= self.test_reuse_min_configs:
+                    names = sorted(set(configs.values()))
+                    findings.append(Finding(
+                        "test_reuse", "warn",
+                        f"The held-out rows of {s.splitter} were scored by {len(configs)} different models or "
+                        f"settings ({', '.join(names)}). If the best of them is picked on these rows, its score is "
+                        f"optimistic: tune on a validation split (or with GridSearchCV inside nested CV) and "
+                        f"score the test rows once.",
+                        evidence={"splitter": s.splitter, "n_configs": len(configs), "fold": k + 1,
+                                  "n_held_out": int(len(te))},
+                    ))
+                    break
+        return findings
+
+    @property
+    def findings(self) -> list[Finding]:
+        """What leaked (empty when nothing did). Computed once the block has ended."""
+        if self._active:
+            return self._analyse()
+        if self._findings is None:
+            self._findings = self._analyse()
+        return self._findings
+
+    @property
+    def leaked(self) -> bool:
+        """True when any finding has severity "fail"."""
+        return any(f.severity == "fail" for f in self.findings)
+
+    # ---- reporting -------------------------------------------------------------------
+    def fits_frame(self) -> pd.DataFrame:
+        """One row per recorded fit: estimator, method, rows seen, outermost or nested."""
+        return pd.DataFrame([
+            {"id": f.id, "estimator": f.estimator, "method": f.method, "n_rows": f.n_rows,
+             "outermost": f.outermost, "parent": f.parent, "inside_search": f.inside_search}
+            for f in self.fits
+        ], columns=["id", "estimator", "method", "n_rows", "outermost", "parent", "inside_search"])
+
+    def fold_diagram_data(self, split: int = -1) -> dict:
+        """Data for :func:`leakkit.plot.fold_diagram`: the folds of one recorded split (the
+        last evaluation split by default) and, for each outermost fit, the positions (in
+        that split's data) of the rows it saw.
+
+        Returns a dict with ``folds`` (list of (train, test) position arrays), ``n_samples``
+        and ``fits`` (list of (label, positions)).
+        """
+        evals = [s for s in self.splits if not s.internal and s.folds]
+        if not evals:
+            raise ValueError("split: no split or cross-validation was recorded in this trace; "
+                             "call a splitter (train_test_split, KFold, cross_validate...) inside the block.")
+        s = evals[split]
+        resolve = self._resolver()
+        r = resolve(s.rows)
+        fits = []
+        for f in self.fits:
+            if f.rows is None or f.time < 0:
+                continue
+            seen = np.flatnonzero(np.isin(r, resolve(f.rows)))
+            if len(seen):
+                fits.append((f"{f.estimator}.{f.method} #{f.id}", seen))
+        return {"folds": [(np.asarray(a), np.asarray(b)) for a, b in s.folds], "n_samples": len(r), "fits": fits}
+
+    def summary(self) -> str:
+        """A short text report: counts, then one line per finding."""
+        lines = [
+            f"leakkit.trace: {len(self.fits)} fits ({sum(f.outermost for f in self.fits)} outermost), "
+            f"{len([s for s in self.splits if not s.internal])} splits, {len(self.predictions)} scored predictions."
+        ]
+        fs = self.findings
+        if not fs:
+            lines.append("No fit saw held-out rows; no duplicates across splits; no test reuse.")
+        lines += [str(f) for f in fs]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        state = "recording" if self._active else f"{len(self.findings)} finding(s)"
+        return f"<leakkit.Trace: {len(self.fits)} fits, {len(self.splits)} splits, {state}>"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        rows = "".join(
+            f"<li><b>{html.escape(f.severity.upper())}</b> <code>{html.escape(f.check)}</code>: "
+            f"{html.escape(f.message)}</li>" for f in self.findings
+        ) or "<li>No fit saw held-out rows; no duplicates across splits; no test reuse.</li>"
+        return f"<div><b>leakkit.trace</b>: {len(self.fits)} fits, {len(self.splits)} splits<ul>{rows}</ul></div>"
+
+
+def trace(*, detail: str = "outer", test_reuse_min_configs: int = 2) -> Trace:
+    """Record every fit, transform, prediction and split in a ``with`` block.
+
+    Parameters
+    ----------
+    detail : {"outer", "all"}
+        ``"outer"`` fingerprints the rows of outermost calls only (fast: a Pipeline's fit is
+        one record, its steps are recorded without rows); ``"all"`` also fingerprints the
+        rows seen by every nested fit, for fold diagrams of each Pipeline step.
+    test_reuse_min_configs : int, default 2
+        How many distinct models/settings scored on the same held-out rows make a
+        ``test_reuse`` warning.
+
+    Returns
+    -------
+    Trace
+        Use as a context manager; read ``.findings`` after the block.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.model_selection import cross_validate
+    >>> import leakkit
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.normal(size=(100, 4)), rng.integers(0, 2, 100)
+    >>> with leakkit.trace() as t:
+    ...     _ = cross_validate(make_pipeline(StandardScaler(), LogisticRegression()), X, y, cv=5)
+    >>> t.findings
+    []
+    """
+    return Trace(detail=detail, test_reuse_min_configs=test_reuse_min_configs)
