@@ -59,8 +59,11 @@ def _column_keys(d: int) -> np.ndarray:
     return keys
 
 
+
+
 def _mix(h: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """mix(h, j) with mix(0, j) == 0 for every column key."""
+    """mix(h, j) with mix(0, j) == 0 for every column key: splitmix64 of the value under
+    the column's key, minus the same of zero."""
     with np.errstate(over="ignore"):
         return _splitmix(h ^ keys) - _splitmix(keys)
 

@@ -142,6 +142,9 @@ class _Output:
     parents: np.ndarray | None  # fingerprints of the input rows, same positions
     taint: frozenset
 
+    def __post_init__(self) -> None:
+        self.sorted_rows = np.unique(self.rows)
+
 
 # --------------------------------------------------------------------------------------
 # Global patching, shared by nested tracers
@@ -150,6 +153,9 @@ _lock = threading.RLock()
 _active: list["Trace"] = []
 _patched: list[tuple[type, str, Any]] = []
 _local = threading.local()
+# (id(estimator), method, id(descriptor)) -> (estimator, wrapper): one wrapper per bound method
+# while tracing (sklearn looks methods up many times); cleared when the last tracer ends.
+_bound_cache: dict[tuple, tuple] = {}
 
 
 def _stack() -> list:
@@ -182,12 +188,17 @@ class _TracedMethod:
         bound = self.original.__get__(obj, objtype) if hasattr(self.original, "__get__") else self.original
         if obj is None:
             return bound
+        key = (id(obj), self.name, id(self))
+        hit = _bound_cache.get(key)
+        if hit is not None and hit[0] is obj:
+            return hit[1]
         name = self.name
 
         @functools.wraps(bound)
         def traced(*args: Any, **kwargs: Any) -> Any:
             return _dispatch(obj, name, bound, args, kwargs)
 
+        _bound_cache[key] = (obj, traced)
         return traced
 
 
@@ -236,6 +247,7 @@ def _patch() -> None:
 
 
 def _unpatch() -> None:
+    _bound_cache.clear()
     while _patched:
         cls, name, orig = _patched.pop()
         setattr(cls, name, orig)
@@ -325,11 +337,44 @@ def _requires_fit(est: Any) -> bool:
         return True
 
 
-def _held_only(r: np.ndarray, tr: np.ndarray, te: np.ndarray) -> np.ndarray:
-    """Roots of a fold's held-out rows that are not also among its training rows (rows on
-    both sides are duplicates, reported as such)."""
-    te_r = r[te]
-    return te_r[~np.isin(te_r, r[tr])]
+def _contains(a: np.ndarray, sorted_b: np.ndarray) -> np.ndarray:
+    """Boolean mask: which values of ``a`` are in the sorted unique array ``sorted_b``."""
+    if len(sorted_b) == 0:
+        return np.zeros(len(a), dtype=bool)
+    idx = np.searchsorted(sorted_b, a)
+    idx[idx == len(sorted_b)] = 0
+    return sorted_b[idx] == a
+
+
+class _SplitIndex:
+    """A split's rows as sorted unique roots, with per-fold train/test masks over them,
+    so every membership question is one ``searchsorted``."""
+
+    def __init__(self, split: SplitRecord, roots: np.ndarray):
+        self.uniq, self.inverse = np.unique(roots, return_inverse=True)
+        m = len(self.uniq)
+        self.te_masks, self.tr_masks, self.held_only = [], [], []
+        for tr, te in split.folds:
+            te_m = np.zeros(m, dtype=bool)
+            te_m[self.inverse[np.asarray(te, dtype=np.intp)]] = True
+            tr_m = np.zeros(m, dtype=bool)
+            tr_m[self.inverse[np.asarray(tr, dtype=np.intp)]] = True
+            self.te_masks.append(te_m)
+            self.tr_masks.append(tr_m)
+            # Rows on both sides are duplicates, reported as such, not as fits that saw them.
+            self.held_only.append(te_m & ~tr_m)
+
+    def mask_of(self, roots: np.ndarray) -> np.ndarray:
+        """Mask over the split's unique rows: which of them are among ``roots``."""
+        return _contains(self.uniq, roots)
+
+    def positions(self, roots: np.ndarray) -> np.ndarray | None:
+        """Positions of ``roots`` among the split's unique rows, or None if any is not a row of it."""
+        idx = np.searchsorted(self.uniq, roots)
+        idx[idx == len(self.uniq)] = 0
+        if len(self.uniq) == 0 or not (self.uniq[idx] == roots).all():
+            return None
+        return idx
 
 
 class Trace:
@@ -427,7 +472,7 @@ class Trace:
             return frozenset()
         out: set = set()
         for o in self._outputs:
-            if o.taint - out and np.isin(fps, o.rows).any():
+            if o.taint - out and _contains(fps, o.sorted_rows).any():
                 out |= o.taint
         return frozenset(out)
 
@@ -597,8 +642,8 @@ class Trace:
         fits = {f.id: f for f in self.fits}
         fit_roots: dict[int, np.ndarray] = {}
 
-        def roots_of_fit(fid: int) -> np.ndarray | None:
-            f = fits.get(fid)
+        def roots_of_fit(fid: int | None) -> np.ndarray | None:
+            f = fits.get(fid) if fid is not None else None
             if f is None or f.rows is None:
                 return None
             if fid not in fit_roots:
@@ -606,145 +651,152 @@ class Trace:
             return fit_roots[fid]
 
         reported: set = set()
-        split_roots = {s.id: resolve(s.rows) for s in self.splits if not s.internal and s.folds}
-        eval_splits = [s for s in self.splits if s.id in split_roots
-                       and len(np.unique(split_roots[s.id])) >= _MIN_DISTINCT * len(s.rows)]
+        indexes = {}
+        for s in self.splits:
+            if s.internal or not s.folds:
+                continue
+            ix = _SplitIndex(s, resolve(s.rows))
+            if len(ix.uniq) >= _MIN_DISTINCT * len(s.rows):
+                indexes[s.id] = ix
+        eval_splits = [s for s in self.splits if s.id in indexes]
+        pred_roots = [resolve(p.rows) for p in self.predictions]
         for s in eval_splits:
-            r = split_roots[s.id]
+            ix = indexes[s.id]
             where = f"{s.splitter}" + (" inside a grid search" if s.inside_search else "")
+            nf = len(s.folds)
             # 1. A transform fitted on rows this split holds out produced the split's data.
             for fid in sorted(s.taint):
                 f = fits.get(fid)
                 fr = roots_of_fit(fid)
-                if f is None or fr is None or not f.requires_fit:
+                if f is None or fr is None or not f.requires_fit or (fid, s.id) in reported:
                     continue
-                seen_per_fold = [int(np.isin(_held_only(r, tr, te), fr).sum()) for tr, te in s.folds]
-                n_held = sum(len(te) for _, te in s.folds)
-                if max(seen_per_fold) > 0 and (f.id, s.id) not in reported:
-                    reported.add((f.id, s.id))
-                    worst = int(np.argmax(seen_per_fold))
-                    nf = len(s.folds)
-                    seen = seen_per_fold[worst]
-                    held = len(s.folds[worst][1])
-                    fold_txt = "" if nf == 1 else f" (fold {worst + 1} of {nf}; every fold alike)" if min(seen_per_fold) == seen else f" (fold {worst + 1} of {nf})"
-                    findings.append(Finding(
-                        "fit_before_split", "fail",
-                        f"{f.estimator} was fitted ({f.method}) on {f.n_rows} rows before the data was split by "
-                        f"{where}: it saw {seen} of the {held} held-out rows{fold_txt}, so what it learned "
-                        f"from them reached the model being evaluated. Fit it on the training rows only: put it "
-                        f"in a Pipeline with the model and split (or cross-validate) the raw data.",
-                        rows=capped_rows(np.flatnonzero(np.isin(r[s.folds[worst][1]], fr))),
-                        evidence={"estimator": f.estimator, "method": f.method, "splitter": s.splitter,
-                                  "n_held_out_seen": seen, "n_held_out": held, "n_folds": nf,
-                                  "held_out_seen_per_fold": seen_per_fold, "n_held_out_total": n_held,
-                                  "fit_rows": f.n_rows},
-                    ))
-            # 2. Outlier detector fitted on all rows chose the rows that were then split.
-            ur = np.unique(r)
+                seen_u = ix.mask_of(fr)
+                seen_per_fold = [int((seen_u & ho).sum()) for ho in ix.held_only]
+                if max(seen_per_fold) == 0:
+                    continue
+                reported.add((fid, s.id))
+                worst = int(np.argmax(seen_per_fold))
+                seen, held = seen_per_fold[worst], int(ix.held_only[worst].sum())
+                fold_txt = "" if nf == 1 else (
+                    f" (fold {worst + 1} of {nf}; every fold alike)" if min(seen_per_fold) == seen
+                    else f" (fold {worst + 1} of {nf})")
+                te = np.asarray(s.folds[worst][1])
+                findings.append(Finding(
+                    "fit_before_split", "fail",
+                    f"{f.estimator} was fitted ({f.method}) on {f.n_rows} rows before the data was split by "
+                    f"{where}: it saw {seen} of the {held} held-out rows{fold_txt}, so what it learned "
+                    f"from them reached the model being evaluated. Fit it on the training rows only: put it "
+                    f"in a Pipeline with the model and split (or cross-validate) the raw data.",
+                    rows=capped_rows(te[seen_u[ix.inverse[te]]]),
+                    evidence={"estimator": f.estimator, "method": f.method, "splitter": s.splitter,
+                              "n_held_out_seen": seen, "n_held_out": held, "n_folds": nf,
+                              "held_out_seen_per_fold": seen_per_fold, "fit_rows": f.n_rows},
+                ))
+            # 2. An outlier detector fitted on more rows chose the rows that were then split.
             for f in self.fits:
                 if not (f.outermost and f.is_outlier_detector and f.used and f.time < s.time):
                     continue
                 fr = roots_of_fit(f.id)
-                if fr is None or len(fr) <= len(ur) or not np.isin(ur, fr).all():
+                if fr is None or len(fr) <= len(ix.uniq) or (f.id, s.id) in reported:
                     continue
-                held = np.unique(np.concatenate([r[te] for _, te in s.folds]))
-                key = (f.id, s.id, "outlier")
-                if key in reported:
+                if not _contains(ix.uniq, fr).all():
                     continue
-                reported.add(key)
+                reported.add((f.id, s.id))
+                held = int(np.any(ix.te_masks, axis=0).sum())
                 findings.append(Finding(
                     "outliers_removed_before_split", "fail",
-                    f"{f.estimator} was fitted on {f.n_rows} rows, including the {len(held)} rows that "
+                    f"{f.estimator} was fitted on {f.n_rows} rows, including the {held} rows that "
                     f"{where} later held out, and its verdict decided which rows were kept "
-                    f"({len(fr) - len(ur)} removed). Remove outliers inside the training folds only "
+                    f"({len(fr) - len(ix.uniq)} removed). Remove outliers inside the training folds only "
                     f"(fit the detector on training rows), never before the split.",
-                    evidence={"estimator": f.estimator, "splitter": s.splitter, "n_held_out_seen": int(len(held)),
-                              "n_removed": int(len(fr) - len(ur)), "fit_rows": f.n_rows},
+                    evidence={"estimator": f.estimator, "splitter": s.splitter, "n_held_out_seen": held,
+                              "n_removed": int(len(fr) - len(ix.uniq)), "fit_rows": f.n_rows},
                 ))
-            # 3. Duplicates across the split (content identity).
+            # 3. Duplicates across the split (the same row on both sides).
             if not s.inside_search:
-                dup_test: set = set()
+                dup_u = np.zeros(len(ix.uniq), dtype=bool)
                 worst = (0, 0)
-                for k, (tr, te) in enumerate(s.folds):
-                    d = np.isin(s.rows[te], s.rows[tr])
+                for k in range(nf):
+                    d = ix.te_masks[k] & ix.tr_masks[k]
                     nd = int(d.sum())
                     if nd:
-                        dup_test.update(np.asarray(te)[d].tolist())
-                        if nd > worst[0]:
-                            worst = (nd, len(te))
-                if dup_test:
+                        dup_u |= d
+                        te = np.asarray(s.folds[k][1])
+                        n_rows_dup = int(d[ix.inverse[te]].sum())
+                        if n_rows_dup > worst[0]:
+                            worst = (n_rows_dup, len(te))
+                if dup_u.any():
+                    dup_rows = np.flatnonzero(dup_u[ix.inverse])
                     findings.append(Finding(
                         "duplicates_across_split", "fail",
                         f"{worst[0]} of the {worst[1]} held-out rows of {where} have an identical copy among "
-                        f"its training rows ({len(dup_test)} distinct rows over all folds): the model is "
-                        f"tested on rows it memorised. Remove duplicates before splitting, or split by "
-                        f"entity (GroupKFold / GroupShuffleSplit).",
-                        rows=capped_rows(sorted(dup_test)),
-                        evidence={"splitter": s.splitter, "n_rows": len(dup_test), "n_held_out_seen": worst[0],
-                                  "n_held_out": worst[1]},
+                        f"its training rows ({int(dup_u.sum())} distinct duplicated rows over all folds): the "
+                        f"model is tested on rows it memorised. Remove duplicates before splitting, or split "
+                        f"by entity (GroupKFold / GroupShuffleSplit).",
+                        rows=capped_rows(dup_rows),
+                        evidence={"splitter": s.splitter, "n_rows": int(len(dup_rows)),
+                                  "n_held_out_seen": worst[0], "n_held_out": worst[1]},
                     ))
-        # 4. Predictions on held-out rows by a model (or through a transform) fitted on them.
-        #    A prediction evaluates fold k of a split when it scores only rows held out in that
-        #    fold and either its model was fitted on that fold's training rows, or no such
-        #    fold model scored the fold (so this prediction is the fold's only evaluation).
-        #    A model refitted on all rows after cross-validation evaluates nothing.
-        def model_in_train(p: PredictRecord, tr_r: np.ndarray) -> bool:
-            mr = roots_of_fit(p.model_fit) if p.model_fit is not None else None
-            return mr is not None and bool(np.isin(mr, tr_r).all())
-
-        pred_roots = [resolve(p.rows) for p in self.predictions]
-        for s in eval_splits:
-            r = split_roots[s.id]
-            for k, (tr, te) in enumerate(s.folds):
-                te_r, tr_r = r[te], r[tr]
-                scoring = [(p, pr) for p, pr in zip(self.predictions, pred_roots)
-                           if p.time > s.time and len(pr) and np.isin(pr, te_r).all()]
-                fold_models = [model_in_train(p, tr_r) for p, _ in scoring]
-                for (p, pr), is_fold_model in zip(scoring, fold_models):
-                    if not is_fold_model and any(fold_models):
+            # 4. Predictions on held-out rows by a model (or through a transform) fitted on them.
+            #    A prediction evaluates fold k when it scores only rows held out in that fold and
+            #    either its model was fitted on that fold's training rows, or no such fold model
+            #    scored the fold (so it is the fold's only evaluation). A model refitted on all
+            #    rows after cross-validation evaluates nothing.
+            later = [(p, ix.positions(pr)) for p, pr in zip(self.predictions, pred_roots)
+                     if p.time > s.time and len(pr)]
+            later = [(p, pos) for p, pos in later if pos is not None]
+            model_pos = {}
+            for p, _ in later:
+                if p.model_fit not in model_pos:
+                    mr = roots_of_fit(p.model_fit)
+                    model_pos[p.model_fit] = ix.positions(mr) if mr is not None else None
+            reuse_done = s.inside_search
+            for k in range(nf):
+                te_m, tr_m, ho = ix.te_masks[k], ix.tr_masks[k], ix.held_only[k]
+                scoring = [(p, pos) for p, pos in later if te_m[pos].all()]
+                is_fold_model = [model_pos.get(p.model_fit) is not None and bool(tr_m[model_pos[p.model_fit]].all())
+                                 for p, _ in scoring]
+                for (p, pos), fold_model in zip(scoring, is_fold_model):
+                    if not fold_model and any(is_fold_model):
                         continue
-                    held = pr[~np.isin(pr, tr_r)]
                     for fid in sorted(p.history):
                         f = fits.get(fid)
                         fr = roots_of_fit(fid)
                         if f is None or fr is None or not f.requires_fit or (fid, s.id) in reported:
                             continue
-                        seen = int(np.isin(held, fr).sum())
+                        seen_u = ix.mask_of(fr)
+                        hit = seen_u[pos] & ho[pos]
+                        seen = int(hit.sum())
                         if seen:
                             reported.add((fid, s.id))
                             findings.append(Finding(
                                 "fit_saw_held_out", "fail",
-                                f"{p.estimator}.{p.method} scored {len(pr)} held-out rows of {s.splitter}, but "
+                                f"{p.estimator}.{p.method} scored {len(pos)} held-out rows of {s.splitter}, but "
                                 f"{f.estimator} (used in that prediction) had been fitted on {seen} of those very "
                                 f"rows. Fit every step on the training rows only (after the split), then "
                                 f"transform and score the held-out rows.",
-                                rows=capped_rows(np.flatnonzero(np.isin(pr, fr))),
-                                evidence={"estimator": f.estimator, "predictor": p.estimator, "splitter": s.splitter,
-                                          "n_held_out_seen": seen, "n_held_out": int(len(pr)), "fold": k + 1},
+                                rows=capped_rows(np.flatnonzero(hit)),
+                                evidence={"estimator": f.estimator, "predictor": p.estimator,
+                                          "splitter": s.splitter, "n_held_out_seen": seen,
+                                          "n_held_out": int(len(pos)), "fold": k + 1},
                             ))
-        # 5. The same held-out rows scored by many configurations, outside a search object.
-        for s in eval_splits:
-            if s.inside_search:
-                continue
-            r = split_roots[s.id]
-            for k, (tr, te) in enumerate(s.folds):
-                te_r = r[te]
-                configs: dict[str, str] = {}
-                for p, pr in zip(self.predictions, pred_roots):
-                    if p.time > s.time and len(pr) and np.isin(pr, te_r).all():
+                # 5. The same held-out rows scored by many configurations, outside a search object.
+                if not reuse_done:
+                    configs: dict[str, str] = {}
+                    for p, _ in scoring:
                         configs.setdefault(p.config, p.estimator)
-                if len(configs) >= self.test_reuse_min_configs:
-                    names = sorted(set(configs.values()))
-                    findings.append(Finding(
-                        "test_reuse", "warn",
-                        f"The held-out rows of {s.splitter} were scored by {len(configs)} different models or "
-                        f"settings ({', '.join(names)}). If the best of them is picked on these rows, its score is "
-                        f"optimistic: tune on a validation split (or with GridSearchCV inside nested CV) and "
-                        f"score the test rows once.",
-                        evidence={"splitter": s.splitter, "n_configs": len(configs), "fold": k + 1,
-                                  "n_held_out": int(len(te))},
-                    ))
-                    break
+                    if len(configs) >= self.test_reuse_min_configs:
+                        reuse_done = True
+                        names = sorted(set(configs.values()))
+                        findings.append(Finding(
+                            "test_reuse", "warn",
+                            f"The held-out rows of {s.splitter} were scored by {len(configs)} different models or "
+                            f"settings ({', '.join(names)}). If the best of them is picked on these rows, its "
+                            f"score is optimistic: tune on a validation split (or with GridSearchCV inside "
+                            f"nested CV) and score the test rows once.",
+                            evidence={"splitter": s.splitter, "n_configs": len(configs), "fold": k + 1,
+                                      "n_held_out": int(te_m.sum())},
+                        ))
         return findings
 
     @property
@@ -789,7 +841,7 @@ class Trace:
         for f in self.fits:
             if f.rows is None or f.time < 0:
                 continue
-            seen = np.flatnonzero(np.isin(r, resolve(f.rows)))
+            seen = np.flatnonzero(_contains(r, np.unique(resolve(f.rows))))
             if len(seen):
                 fits.append((f"{f.estimator}.{f.method} #{f.id}", seen))
         return {"folds": [(np.asarray(a), np.asarray(b)) for a, b in s.folds], "n_samples": len(r), "fits": fits}
