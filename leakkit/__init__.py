@@ -9,6 +9,7 @@ The helper package of the data-leakage course, usable on its own:
 from importlib.metadata import PackageNotFoundError, version as _version
 
 from ._findings import Finding
+from .evaluate import GapResult, compare_protocols, optimism_gap, preprocessing_gap
 from .trace import Trace, trace
 
 try:
@@ -16,4 +17,7 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.1.0"
 
-__all__ = ["__version__", "Finding", "Trace", "trace"]
+__all__ = [
+    "__version__", "Finding", "Trace", "trace",
+    "GapResult", "compare_protocols", "optimism_gap", "preprocessing_gap",
+]

@@ -1,0 +1,118 @@
+"""Build the course notebooks from their readable sources.
+
+Each notebook is written as a jupytext "percent" script in ``notebooks/src/NN_name.py``.
+This tool converts it, executes it top to bottom in a fresh kernel (cwd ``notebooks/``),
+refuses outputs with errors or anything on stderr (warnings included), strips volatile
+metadata, gives cells stable ids, and writes ``notebooks/NN_name.ipynb``.
+
+    python tools/build_notebooks.py            # every notebook
+    python tools/build_notebooks.py 04 05      # those whose name starts with 04 or 05
+    python tools/build_notebooks.py --check    # fail if a committed notebook's code differs from its source
+
+It prints each notebook's execution time (the README quotes them; benchmarks/bench_notebooks.py
+measures them side by side).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "notebooks" / "src"
+OUT = ROOT / "notebooks"
+
+
+def clean(nb: nbformat.NotebookNode, stem: str) -> nbformat.NotebookNode:
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"{stem[:2]}-{i:03d}"
+        keep = {k: v for k, v in cell.get("metadata", {}).items() if k in ("tags", "nbgrader")}
+        cell.metadata = keep
+        if cell.cell_type == "code":
+            for out in cell.get("outputs", []):
+                out.pop("metadata", None) if out.get("output_type") == "stream" else None
+                if "metadata" in out and not out["metadata"]:
+                    out["metadata"] = {}
+    return nb
+
+
+def problems(nb: nbformat.NotebookNode) -> list[str]:
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                found.append(f"cell {i}: error {out.get('ename')}: {out.get('evalue')}")
+            elif out.get("output_type") == "stream" and out.get("name") == "stderr":
+                found.append(f"cell {i}: wrote to stderr: {out.get('text', '')[:300]!r}")
+    return found
+
+
+def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300) -> float:
+    env_backup = os.environ.pop("MPLBACKEND", None)  # let the kernel use its inline backend
+    try:
+        t0 = time.perf_counter()
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}},
+                       allow_errors=True).execute()
+        return time.perf_counter() - t0
+    finally:
+        if env_backup is not None:
+            os.environ["MPLBACKEND"] = env_backup
+
+
+def build(src: Path) -> tuple[float, list[str]]:
+    nb = jupytext.read(src)
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    seconds = execute(nb, OUT)
+    bad = problems(nb)
+    if not bad:
+        nbformat.write(clean(nb, src.stem), OUT / f"{src.stem}.ipynb")
+    return seconds, bad
+
+
+def code_of(nb: nbformat.NotebookNode) -> list[str]:
+    return [c.source.strip() for c in nb.cells if c.cell_type in ("code", "markdown")]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("only", nargs="*", help="prefixes of notebook names to build (default: all)")
+    ap.add_argument("--check", action="store_true", help="only check that notebooks match their sources")
+    args = ap.parse_args(argv)
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    sources = sorted(p for p in SRC.glob("*.py") if not args.only or any(p.stem.startswith(o) for o in args.only))
+    if not sources:
+        print(f"no notebook sources matched {args.only} in {SRC}", file=sys.stderr)
+        return 2
+    status = 0
+    for src in sources:
+        if args.check:
+            built = OUT / f"{src.stem}.ipynb"
+            if not built.exists() or code_of(jupytext.read(src)) != code_of(nbformat.read(built, as_version=4)):
+                print(f"{src.name}: notebooks/{built.name} is out of date; run make notebooks ARGS={src.stem[:2]}")
+                status = 1
+            continue
+        seconds, bad = build(src)
+        if bad:
+            status = 1
+            print(f"{src.stem}: NOT written ({seconds:.1f} s)")
+            for b in bad:
+                print(f"    {b}")
+        else:
+            print(f"{src.stem}: {seconds:.1f} s")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
