@@ -5,8 +5,17 @@ The helper package of the data-leakage course, usable on its own:
 >>> import leakkit
 >>> leakkit.__version__
 '0.1.0'
+
+Submodules: ``leakkit.datasets`` (scenarios with ground truth), ``leakkit.detect``
+(data-only scans), ``leakkit.trace`` (the runtime fit tracer, also ``leakkit.trace()``),
+``leakkit.evaluate`` (leaky vs honest over seeds), ``leakkit.llm`` (RAG/LLM evaluation
+leakage), ``leakkit.checklist`` (the four questions as one audit), ``leakkit.plot`` (the
+course's plots) and ``leakkit.grading`` (checks for exercise test cells). ``leakkit.plot``
+imports matplotlib, so it is loaded on first use.
 """
+from importlib import import_module as _import_module
 from importlib.metadata import PackageNotFoundError, version as _version
+from typing import Any as _Any
 
 from ._findings import Finding
 from .evaluate import GapResult, compare_protocols, optimism_gap, preprocessing_gap
@@ -17,7 +26,16 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.1.0"
 
+_SUBMODULES = ("datasets", "detect", "evaluate", "llm", "checklist", "plot", "grading")
+
 __all__ = [
     "__version__", "Finding", "Trace", "trace",
     "GapResult", "compare_protocols", "optimism_gap", "preprocessing_gap",
 ]
+
+
+def __getattr__(name: str) -> _Any:
+    # `leakkit.plot`, `leakkit.datasets`... work after a bare `import leakkit`.
+    if name in _SUBMODULES:
+        return _import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'leakkit' has no attribute {name!r}")
