@@ -1,0 +1,133 @@
+"""The checklist audit: planted leaks of every scenario are found, honest columns are not."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, TimeSeriesSplit, cross_validate, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+import leakkit
+from leakkit.checklist import QUESTIONS, audit
+from leakkit.datasets import make_churn, make_duplicates, make_messy_project, make_patients, make_sales
+from leakkit.llm import HeldOutSet
+
+
+def flagged(report):
+    return report.flagged_columns()
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_churn_leaks_found_and_honest_columns_silent(seed):
+    sc = make_churn(n_samples=1500, random_state=seed)
+    r = audit(sc.frame, sc.target)
+    assert flagged(r) == set(sc.leaky_columns)
+    clean = audit(sc.frame[sc.honest_columns + [sc.target]], sc.target)
+    assert clean.status("features") == "pass" and not clean.leaked
+
+
+def test_messy_project_every_planted_leak_found():
+    sc = make_messy_project(random_state=0)
+    f = sc.frame
+    train, test = f.iloc[sc.train_index], f.iloc[sc.test_index]
+    r = audit(train, sc.target, test=test, time=sc.time_column, group=sc.group_column, cv=KFold(5))
+    column_leaks = {c for c, kind in sc.leaks.items() if kind in ("id", "future", "post_event")}
+    assert column_leaks <= flagged(r)
+    checks = {x.check for x in r.findings if x.severity in ("fail", "warn")}
+    assert {"duplicates", "group_overlap", "splitter"} <= checks  # duplicate rows, group, wrong splitter
+    assert r.status("cv_pipeline") == "fail"
+    d = r.to_dict()
+    json.dumps(d)
+    assert [q["key"] for q in d["questions"]] == list(QUESTIONS)
+
+
+def test_patients_and_sales_splitters():
+    pt = make_patients(random_state=0)
+    r = audit(pt.frame, pt.target, group=pt.group_column, cv=KFold(5, shuffle=True, random_state=0))
+    assert r.status("cv_pipeline") == "fail"
+    assert audit(cv=GroupKFold(5), group=None).status("cv_pipeline") == "pass"
+    sales = make_sales(random_state=0)
+    r = audit(sales.frame, sales.target, time=sales.time_column, cv=TimeSeriesSplit(5))
+    assert r.status("cv_pipeline") == "pass"
+    temporal = {c for c, k in sales.leaks.items() if k == "temporal"}
+    assert temporal <= flagged(r)
+
+
+def test_duplicates_scenario_caught_by_the_evaluation_trace():
+    sc = make_duplicates(random_state=0)
+    X = sc.X.select_dtypes("number")
+    y = sc.y
+
+    def evaluation():
+        X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
+        return make_pipeline(StandardScaler(), LogisticRegression()).fit(X_tr, y_tr).score(X_te, y_te)
+
+    r = audit(evaluation=evaluation)
+    assert r.status("test_data") == "fail"
+    assert "duplicates_across_split" in {x.check for x in r["test_data"].findings}
+
+
+def test_evaluation_code_answers_questions_2_to_4():
+    sc = make_churn(n_samples=800, random_state=0)
+    X, y = sc.honest_X, sc.y
+    num = X.select_dtypes("number").columns.tolist()
+    cat = [c for c in X.columns if c not in num]
+    pre = ColumnTransformer([("num", make_pipeline(SimpleImputer(), StandardScaler()), num),
+                             ("cat", OneHotEncoder(handle_unknown="ignore"), cat)])
+
+    def honest():
+        return cross_validate(make_pipeline(pre, LogisticRegression()), X, y, cv=5)
+
+    def leaky():
+        Z = pre.fit_transform(X)
+        return cross_validate(LogisticRegression(), Z, y, cv=5)
+
+    def tuned_on_test():
+        X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
+        return [make_pipeline(pre, LogisticRegression(C=c)).fit(X_tr, y_tr).score(X_te, y_te) for c in (0.1, 1, 10)]
+
+    good = audit(evaluation=honest)
+    assert [good.status(k) for k in QUESTIONS] == ["not-checked", "pass", "pass", "pass"]
+    assert good.status() == "pass" and not good.leaked
+    bad = audit(evaluation=leaky)
+    assert bad.status("cv_pipeline") == "fail" and bad.status("test_data") == "pass"
+    reuse = audit(evaluation=tuned_on_test)
+    assert reuse.status("tuning") == "warn"
+
+
+def test_held_out_reads():
+    h = HeldOutSet(pd.DataFrame({"q": ["a", "b"]}), name="test")
+    h.get()
+    assert audit(held_out=h).status("tuning") == "pass"
+    h.get()
+    assert audit(held_out=h).status("tuning") == "fail"
+
+
+def test_renderings():
+    sc = make_churn(n_samples=600, random_state=0)
+    r = audit(sc.frame, sc.target)
+    text = str(r)
+    assert text.startswith("Leakage checklist") and "[FAIL]" in text and "Verdict: leakage found." in text
+    html = r._repr_html_()
+    assert html.count("<tr>") == 5 and "FAIL" in html and "NOT-CHECKED" in html
+    assert repr(r).startswith("<ChecklistReport features=fail")
+    assert audit().status() == "not-checked"
+
+
+@pytest.mark.parametrize("kwargs, err, match", [
+    ({"data": pd.DataFrame({"a": [1, 2]})}, ValueError, "target: required"),
+    ({"data": pd.DataFrame({"a": [1, 2]}), "target": "b"}, ValueError, "target: column"),
+    ({"data": pd.DataFrame({"a": [1, 2], "y": [0, 0]}), "target": "y"}, ValueError, "only one distinct value"),
+    ({"data": [[1, 2]], "target": "y"}, TypeError, "data: expected a pandas DataFrame"),
+    ({"evaluation": 3}, TypeError, "evaluation"),
+    ({"held_out": [1, 2]}, TypeError, "held_out"),
+    ({"test": pd.DataFrame({"a": [1]})}, ValueError, "test: a test frame needs"),
+    ({"group": "g"}, ValueError, "group"),
+])
+def test_bad_input(kwargs, err, match):
+    with pytest.raises(err, match=match):
+        audit(**kwargs)
