@@ -47,6 +47,12 @@ def _splitmix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> _U(31))
 
 
+def _finish(row_sums: np.ndarray) -> np.ndarray:
+    """Per-row finaliser; keeps 0 for an all-zero row so dense and sparse agree."""
+    with np.errstate(over="ignore"):
+        return _splitmix(row_sums)
+
+
 _KEYS_CACHE: dict[int, np.ndarray] = {}
 
 
@@ -54,7 +60,7 @@ def _column_keys(d: int) -> np.ndarray:
     keys = _KEYS_CACHE.get(d)
     if keys is None:
         with np.errstate(over="ignore"):
-            keys = _splitmix(np.arange(1, d + 1, dtype=np.uint64) * _U(0x9E3779B97F4A7C15))
+            keys = _splitmix(np.arange(1, d + 1, dtype=np.uint64) * _U(0x9E3779B97F4A7C15)) | _U(1)
         _KEYS_CACHE[d] = keys
     return keys
 
@@ -62,10 +68,11 @@ def _column_keys(d: int) -> np.ndarray:
 
 
 def _mix(h: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """mix(h, j) with mix(0, j) == 0 for every column key: splitmix64 of the value under
-    the column's key, minus the same of zero."""
+    """mix(h, j) with mix(0, j) == 0: fold the high bits (where float64 values of small
+    numbers differ) down with a xorshift, then multiply by the column's odd key. The row
+    sum of these is passed through splitmix64 once per row (:func:`combine`)."""
     with np.errstate(over="ignore"):
-        return _splitmix(h ^ keys) - _splitmix(keys)
+        return (h ^ (h >> _U(29))) * keys
 
 
 def combine(H: np.ndarray, columns: Any = None) -> np.ndarray:
@@ -77,7 +84,7 @@ def combine(H: np.ndarray, columns: Any = None) -> np.ndarray:
     if d == 0:
         return np.zeros(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        return _mix(H, _column_keys(d)[None, :]).sum(axis=1, dtype=np.uint64)
+        return _finish(_mix(H, _column_keys(d)[None, :]).sum(axis=1, dtype=np.uint64))
 
 
 def is_sparse(X: Any) -> bool:
@@ -131,10 +138,12 @@ def _series_hash(s: pd.Series, decimals: int | None, normalize_text: bool) -> np
 def _object_hash(values: np.ndarray, normalize_text: bool) -> np.ndarray:
     if normalize_text:
         values = _normalise_text(values)
-    # Numbers stored in object arrays hash like numeric columns, so 1 == 1.0 everywhere.
+    # Numbers stored in object arrays hash like numeric columns, so 1 == 1.0 everywhere; so do
+    # booleans, as in a bool column (True == 1.0), so a bool column with a gap (object dtype)
+    # still matches the same values in a gap-free bool column.
     out = np.empty(len(values), dtype=np.uint64)
     is_num = np.fromiter(
-        (isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) for v in values),
+        (isinstance(v, (int, float, np.integer, np.floating, np.bool_)) for v in values),
         dtype=bool, count=len(values),
     )
     if is_num.any():
@@ -185,7 +194,7 @@ def _sparse_fingerprints(X: Any, decimals: int | None) -> np.ndarray:
     rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
     with np.errstate(over="ignore"):
         np.add.at(out, rows, contrib)
-    return out
+    return _finish(out)
 
 
 def row_fingerprints(X: Any, *, decimals: int | None = None, normalize_text: bool = False) -> np.ndarray:
