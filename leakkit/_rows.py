@@ -72,7 +72,10 @@ def _mix(h: np.ndarray, keys: np.ndarray) -> np.ndarray:
     numbers differ) down with a xorshift, then multiply by the column's odd key. The row
     sum of these is passed through splitmix64 once per row (:func:`combine`)."""
     with np.errstate(over="ignore"):
-        return (h ^ (h >> _U(29))) * keys
+        x = h >> _U(29)
+        x ^= h
+        x *= keys
+        return x
 
 
 def combine(H: np.ndarray, columns: Any = None) -> np.ndarray:
@@ -104,12 +107,20 @@ def n_rows(X: Any) -> int | None:
         return None
 
 
+_SIGN = _U(1 << 63)
+
+
 def _float_bits(values: np.ndarray, decimals: int | None) -> np.ndarray:
-    v = np.asarray(values, dtype=np.float64)
+    """The float64 bits of ``values`` (a view when possible), with -0.0 read as 0.0."""
+    v = np.ascontiguousarray(values, dtype=np.float64)
     if decimals is not None:
         v = np.round(v, decimals)
-    v = v + 0.0  # -0.0 becomes 0.0
-    return np.ascontiguousarray(v).view(np.uint64)
+    bits = v.view(np.uint64)
+    negzero = bits == _SIGN
+    if negzero.any():
+        bits = bits.copy()
+        bits[negzero] = 0
+    return bits
 
 
 def _normalise_text(values: np.ndarray) -> np.ndarray:

@@ -128,7 +128,7 @@ class PredictRecord:
 
     id: int
     estimator: str
-    config: str
+    est: Any
     method: str
     rows: np.ndarray
     history: frozenset
@@ -143,7 +143,7 @@ class _Output:
     taint: frozenset
 
     def __post_init__(self) -> None:
-        self.sorted_rows = np.unique(self.rows)
+        self.sorted_rows = _unique(self.rows)
 
 
 # --------------------------------------------------------------------------------------
@@ -337,6 +337,23 @@ def _requires_fit(est: Any) -> bool:
         return True
 
 
+def _unique(a: np.ndarray, return_inverse: bool = False) -> Any:
+    """Sorted unique values (and the inverse map) by one sort: faster than np.unique's
+    hashing for the uint64 fingerprints the tracer handles."""
+    order = np.argsort(a, kind="stable")
+    s = a[order]
+    new = np.empty(len(s), dtype=bool)
+    if len(s):
+        new[0] = True
+        np.not_equal(s[1:], s[:-1], out=new[1:])
+    uniq = s[new]
+    if not return_inverse:
+        return uniq
+    inverse = np.empty(len(a), dtype=np.intp)
+    inverse[order] = np.cumsum(new) - 1
+    return uniq, inverse
+
+
 def _contains(a: np.ndarray, sorted_b: np.ndarray) -> np.ndarray:
     """Boolean mask: which values of ``a`` are in the sorted unique array ``sorted_b``."""
     if len(sorted_b) == 0:
@@ -351,7 +368,7 @@ class _SplitIndex:
     so every membership question is one ``searchsorted``."""
 
     def __init__(self, split: SplitRecord, roots: np.ndarray):
-        self.uniq, self.inverse = np.unique(roots, return_inverse=True)
+        self.uniq, self.inverse = _unique(roots, return_inverse=True)
         m = len(self.uniq)
         self.te_masks, self.tr_masks, self.held_only = [], [], []
         for tr, te in split.folds:
@@ -540,7 +557,7 @@ class Trace:
                 return
             history = state | self._taint_of(rows)
             self.predictions.append(PredictRecord(
-                id=self._next_id(), estimator=_label(est), config=_config(est), method=name, rows=rows,
+                id=self._next_id(), estimator=_label(est), est=est, method=name, rows=rows,
                 history=history, model_fit=self._own_fit.get(id(est)), time=time.perf_counter() - self._t0,
             ))
 
@@ -647,7 +664,7 @@ class Trace:
             if f is None or f.rows is None:
                 return None
             if fid not in fit_roots:
-                fit_roots[fid] = np.unique(resolve(f.rows))
+                fit_roots[fid] = _unique(resolve(f.rows))
             return fit_roots[fid]
 
         reported: set = set()
@@ -782,9 +799,16 @@ class Trace:
                             ))
                 # 5. The same held-out rows scored by many configurations, outside a search object.
                 if not reuse_done:
-                    configs: dict[str, str] = {}
-                    for p, _ in scoring:
-                        configs.setdefault(p.config, p.estimator)
+                    configs: dict[Any, str] = {}
+                    if len({(id(p.est), p.model_fit) for p, _ in scoring}) >= self.test_reuse_min_configs:
+                        # Settings are compared only here, where several models scored one fold: a
+                        # model refitted in place (set_params, then fit) counts once per fit.
+                        fits_of = {}
+                        for p, _ in scoring:
+                            fits_of.setdefault(id(p.est), set()).add(p.model_fit)
+                        for p, _ in scoring:
+                            key = _config(p.est) if len(fits_of[id(p.est)]) == 1 else (id(p.est), p.model_fit)
+                            configs.setdefault(key, p.estimator)
                     if len(configs) >= self.test_reuse_min_configs:
                         reuse_done = True
                         names = sorted(set(configs.values()))
@@ -841,7 +865,7 @@ class Trace:
         for f in self.fits:
             if f.rows is None or f.time < 0:
                 continue
-            seen = np.flatnonzero(_contains(r, np.unique(resolve(f.rows))))
+            seen = np.flatnonzero(_contains(r, _unique(resolve(f.rows))))
             if len(seen):
                 fits.append((f"{f.estimator}.{f.method} #{f.id}", seen))
         return {"folds": [(np.asarray(a), np.asarray(b)) for a, b in s.folds], "n_samples": len(r), "fits": fits}
