@@ -1,7 +1,8 @@
 """The leakage checklist: four questions, answered by one audit.
 
 1. **Could every feature exist at prediction time?** Data scans: single columns that
-   predict the target almost perfectly, identifiers whose order predicts it.
+   predict the target almost perfectly, identifiers whose order predicts it, and (in a
+   time series) features built from future values of the target.
 2. **Was anything fitted on test data?** The runtime tracer on your evaluation code (a
    transform or model fitted on held-out rows), and, given a test frame, duplicates,
    shared groups and time overlap between train and test.
@@ -288,6 +289,13 @@ def audit(
             if f.evidence.get("score", 1.0) < feature_threshold:
                 f = replace(f, severity="warn")
             feats.append(f)
+        y = data[target]
+        if (time is not None and not data[time].duplicated().any()
+                and (pd.api.types.is_numeric_dtype(y) or pd.api.types.is_bool_dtype(y))
+                and len(data) >= 4 * 14 + 10):
+            say("looking for features built from future values of the target")
+            found = {c for f in feats for c in f.columns}
+            feats += [f for f in detect.future_information(data, target, time) if not set(f.columns) <= found]
     a1 = _answer("features", feats, checked=data is not None,
                  ok="No single column predicts the target suspiciously well, and no ID encodes it.",
                  why_not="Not checked: pass data=... and target=... to scan the columns.")

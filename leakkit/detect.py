@@ -60,6 +60,7 @@ __all__ = [
     "within_duplicates",
     "time_overlap",
     "group_overlap",
+    "future_information",
     "MAX_ROWS",
     "NEAR_DECIMALS",
 ]
@@ -1253,3 +1254,132 @@ def group_overlap(train: Any, test: Any, group_column: Any, *, fail_fraction: fl
     severity = "fail" if frac >= fail_fraction else "warn"
     return [Finding("group_overlap", severity, message, columns=(group_column,),
                     rows=capped_rows(np.flatnonzero(in_train)), evidence=evidence)]
+
+
+# --------------------------------------------------------------------------- look-ahead
+
+
+def future_information(
+    data: Any,
+    target: Any,
+    time_column: Any,
+    *,
+    columns: Sequence | None = None,
+    max_lag: int = 14,
+    threshold: float = 0.5,
+    min_r2: float = 0.9,
+    max_rows: int = MAX_ROWS,
+) -> list[Finding]:
+    """Flag numeric columns computed from the target's present and future values.
+
+    In one time series (one row per time step), an honest feature is known before its
+    row's target: at most a function of *past* targets (lags, trailing means) and outside
+    information (calendar, promotions). For each numeric column ``x`` this fits two least
+    squares models: ``x`` from the past targets ``y[t-1] ... y[t-max_lag]``, and ``x`` from
+    those plus the present and future targets ``y[t] ... y[t+max_lag]``. A column that the
+    second model explains almost entirely (R² of at least ``min_r2``: it is an aggregate of
+    the target) and whose variance left unexplained by the past is mostly (a share of at
+    least ``threshold``) explained by the present and future was built with values from the
+    future: a centred rolling mean, a "next week" average, a label shifted the wrong way.
+    Outside information that merely drives the target (a promotion, the weekday) is not an
+    aggregate of it and is not flagged; neither are lags and trailing windows, which the past
+    explains fully. Leaks that are noisy functions of the future are left to
+    :func:`feature_power`.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per time step (time values must be unique), target included.
+    target : column name
+        A numeric (or binary) target.
+    time_column : column name
+        Rows are ordered by it before the lags are built.
+    columns : list of column names, optional
+        Columns to test (default: every numeric column but the target and time).
+    max_lag : int, default 14
+    threshold : float in [0, 1], default 0.5
+        Share of the variance the past leaves unexplained that the present and future explain.
+    min_r2 : float in [0, 1], default 0.9
+    max_rows : int
+        Longer series use their most recent ``max_rows`` rows.
+
+    Returns
+    -------
+    list of Finding
+        One ``"future_information"`` finding (severity ``"fail"``) per flagged column, with
+        ``evidence`` holding ``r2_past``, ``r2_with_future``, ``gain`` and ``share``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> y = pd.Series(rng.normal(size=400)).rolling(3, min_periods=1).mean()
+    >>> df = pd.DataFrame({"day": np.arange(400), "y": y,
+    ...                    "lag_1": y.shift(1).bfill(),
+    ...                    "centred": y.rolling(5, center=True, min_periods=1).mean()})
+    >>> [f.columns[0] for f in future_information(df, "y", "day")]
+    ['centred']
+    """
+    data = check_frame(data, "data")
+    check_column(data, target, "target")
+    check_column(data, time_column, "time_column", frame_name="data")
+    max_lag = check_int(max_lag, "max_lag", minimum=1)
+    threshold = check_fraction(threshold, "threshold")
+    min_r2 = check_fraction(min_r2, "min_r2")
+    max_rows = check_int(max_rows, "max_rows", minimum=10)
+    if data[time_column].duplicated().any():
+        raise ValueError(
+            f"time_column: {time_column!r} has repeated values, so the rows are not one time series; "
+            f"pass one row per time step (aggregate first, or test each entity's series separately)."
+        )
+    y_raw = data[target]
+    if not (pd.api.types.is_numeric_dtype(y_raw) or pd.api.types.is_bool_dtype(y_raw)):
+        raise TypeError(f"target: column {target!r} must be numeric (or 0/1) to build its lags; "
+                        f"got dtype {y_raw.dtype}.")
+    check_target(y_raw, "target")
+    if columns is None:
+        columns = [c for c in data.columns if c not in (target, time_column)
+                   and pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c])]
+    else:
+        columns = check_columns(data, columns, "columns")
+    order = np.argsort(data[time_column].to_numpy(), kind="stable")
+    frame = data.iloc[order].tail(max_rows)
+    y = frame[target].to_numpy(dtype=float)
+    n, L = len(y), max_lag
+    if n < 4 * L + 10:
+        raise ValueError(f"data: {n} rows are too few for max_lag={L}; pass at least {4 * L + 10} rows "
+                         f"or a smaller max_lag.")
+    idx = np.arange(L, n - L)
+    past = np.column_stack([y[idx - k] for k in range(1, L + 1)])
+    now_future = np.column_stack([y[idx + k] for k in range(0, L + 1)])
+
+    def r2(design: np.ndarray, x: np.ndarray) -> float:
+        A = np.column_stack([np.ones(len(x)), design])
+        coef, *_ = np.linalg.lstsq(A, x, rcond=None)
+        resid = x - A @ coef
+        tot = float(((x - x.mean()) ** 2).sum())
+        return 1.0 - float((resid ** 2).sum()) / tot if tot > 0 else 0.0
+
+    findings = []
+    for c in columns:
+        x = frame[c].to_numpy(dtype=float)[idx]
+        ok = np.isfinite(x)
+        if ok.sum() < 2 * L + 10 or np.nanstd(x) == 0:
+            continue
+        r_past = r2(past[ok], x[ok])
+        r_all = r2(np.column_stack([past[ok], now_future[ok]]), x[ok])
+        gain = r_all - r_past
+        share = gain / (1.0 - r_past) if r_past < 1.0 - 1e-9 else 0.0
+        if r_all >= min_r2 and share >= threshold and gain >= 0.005:
+            findings.append(Finding(
+                "future_information", "fail",
+                f"`{c}` is an aggregate of present and future values of `{target}` (R² {r_past:.2f} from the past "
+                f"{L} steps, {r_all:.2f} once the present and next {L} are added): "
+                f"it was computed with values that are not known when the prediction is made (a centred or "
+                f"forward-looking window, a label shifted the wrong way). Rebuild it from past values only "
+                f"(e.g. shift before rolling).",
+                columns=(str(c),),
+                evidence={"r2_past": round(r_past, 4), "r2_with_future": round(r_all, 4), "gain": round(gain, 4),
+                          "share": round(share, 4), "max_lag": L, "threshold": threshold, "n_rows": int(ok.sum())},
+            ))
+    return findings

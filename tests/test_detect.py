@@ -614,3 +614,42 @@ def test_permuting_rows_does_not_change_overlap_counts(seed):
         return out
 
     assert counts(train, test) == counts(p_train, p_test)
+
+
+# ---------------------------------------------------------------- future_information
+def _series(n=500, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    y = pd.Series(10 + np.sin(2 * np.pi * t / 7) + 0.01 * t + rng.normal(size=n)).rolling(2, min_periods=1).mean()
+    promo = (rng.random(n) < 0.2).astype(float)
+    y = y + 2 * promo
+    return pd.DataFrame({"day": t, "y": y, "promo": promo, "dow": t % 7,
+                         "lag_7": y.shift(7).bfill(), "trail_7": y.shift(1).rolling(7, min_periods=1).mean().bfill()})
+
+
+def test_future_information_flags_look_ahead_aggregates_only():
+    from leakkit.detect import future_information
+
+    df = _series()
+    assert future_information(df, "y", "day") == []  # lags, trailing means, drivers, calendar: honest
+    df["centred"] = df["y"].rolling(7, center=True, min_periods=1).mean()
+    df["next_3"] = df["y"].shift(-1).rolling(3, min_periods=1).mean().ffill()
+    df["label_shifted"] = df["y"].shift(-1).ffill()
+    found = {f.columns[0]: f for f in future_information(df, "y", "day")}
+    assert set(found) == {"centred", "next_3", "label_shifted"}
+    assert found["centred"].evidence["r2_with_future"] > 0.99 > found["centred"].evidence["r2_past"]
+
+
+def test_future_information_is_order_invariant_and_validates():
+    from leakkit.detect import future_information
+
+    df = _series(seed=1)
+    df["centred"] = df["y"].rolling(5, center=True, min_periods=1).mean()
+    shuffled = df.sample(frac=1.0, random_state=0)
+    assert [f.columns for f in future_information(shuffled, "y", "day")] == [("centred",)]
+    with pytest.raises(ValueError, match="time_column: 'promo' has repeated values"):
+        future_information(df, "y", "promo")
+    with pytest.raises(ValueError, match="too few"):
+        future_information(df.head(30), "y", "day")
+    with pytest.raises(ValueError, match="time_column"):
+        future_information(df, "y", "nope")
