@@ -330,11 +330,21 @@ def _config(est: Any) -> str:
         return f"{type(est).__name__}@{id(est)}"
 
 
+_REQUIRES_FIT: dict[type, bool] = {}
+
+
 def _requires_fit(est: Any) -> bool:
-    try:
-        return bool(est.__sklearn_tags__().requires_fit)
-    except Exception:  # noqa: BLE001
-        return True
+    """Whether the estimator learns anything in fit (sklearn's ``requires_fit`` tag),
+    cached per class."""
+    cls = type(est)
+    hit = _REQUIRES_FIT.get(cls)
+    if hit is None:
+        try:
+            hit = bool(est.__sklearn_tags__().requires_fit)
+        except Exception:  # noqa: BLE001 - an estimator without tags is assumed to learn
+            hit = True
+        _REQUIRES_FIT[cls] = hit
+    return hit
 
 
 def _unique(a: np.ndarray, return_inverse: bool = False) -> Any:
