@@ -40,15 +40,16 @@ install: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.default_url=/lab/tree/notebooks/01_data_leakage.ipynb $(ROOT_FLAG) $(ARGS)
 
-# Everything that must pass. Unit and grading tests, then every notebook in notebooks/ and
-# solutions/ executed from a fresh kernel by nbval (key result cells output-checked).
+# Everything that must pass: unit, doctest, grading and browser tests, then every notebook
+# in notebooks/ and solutions/ executed from a fresh kernel by nbval (key result cells
+# output-checked). Two workers for two cores; each test file stays on one worker.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests
-	$(BIN)/python -m pytest -n $(JOBS) --nbval-lax --dist loadfile -p no:randomly notebooks solutions
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests --doctest-modules leakkit
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax notebooks solutions
 
-# Fast loop while developing: unit tests, no notebooks, nothing marked slow.
+# Fast loop while developing: unit tests and doctests, no notebooks, nothing slow.
 quick: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow and not nbgrader and not browser" tests
+	$(BIN)/python -m pytest -q -n $(JOBS) -m "not slow and not nbgrader and not browser" tests --doctest-modules leakkit
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/build_notebooks.py $(ARGS)
