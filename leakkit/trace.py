@@ -687,6 +687,7 @@ class Trace:
                 indexes[s.id] = ix
         eval_splits = [s for s in self.splits if s.id in indexes]
         pred_roots = [resolve(p.rows) for p in self.predictions]
+        reuse: dict[int, dict] = {}
         for s in eval_splits:
             ix = indexes[s.id]
             where = f"{s.splitter}" + (" inside a grid search" if s.inside_search else "")
@@ -777,7 +778,6 @@ class Trace:
                 if p.model_fit not in model_pos:
                     mr = roots_of_fit(p.model_fit)
                     model_pos[p.model_fit] = ix.positions(mr) if mr is not None else None
-            reuse_done = s.inside_search
             for k in range(nf):
                 te_m, tr_m, ho = ix.te_masks[k], ix.tr_masks[k], ix.held_only[k]
                 scoring = [(p, pos) for p, pos in later if te_m[pos].all()]
@@ -807,30 +807,40 @@ class Trace:
                                           "splitter": s.splitter, "n_held_out_seen": seen,
                                           "n_held_out": int(len(pos)), "fold": k + 1},
                             ))
-                # 5. The same held-out rows scored by many configurations, outside a search object.
-                if not reuse_done:
-                    configs: dict[Any, str] = {}
-                    if len({(id(p.est), p.model_fit) for p, _ in scoring}) >= self.test_reuse_min_configs:
-                        # Settings are compared only here, where several models scored one fold: a
-                        # model refitted in place (set_params, then fit) counts once per fit.
-                        fits_of = {}
-                        for p, _ in scoring:
-                            fits_of.setdefault(id(p.est), set()).add(p.model_fit)
-                        for p, _ in scoring:
-                            key = _config(p.est) if len(fits_of[id(p.est)]) == 1 else (id(p.est), p.model_fit)
-                            configs.setdefault(key, p.estimator)
-                    if len(configs) >= self.test_reuse_min_configs:
-                        reuse_done = True
-                        names = sorted(set(configs.values()))
-                        findings.append(Finding(
-                            "test_reuse", "warn",
-                            f"The held-out rows of {s.splitter} were scored by {len(configs)} different models or "
-                            f"settings ({', '.join(names)}). If the best of them is picked on these rows, its "
-                            f"score is optimistic: tune on a validation split (or with GridSearchCV inside "
-                            f"nested CV) and score the test rows once.",
-                            evidence={"splitter": s.splitter, "n_configs": len(configs), "fold": k + 1,
-                                      "n_held_out": int(te_m.sum())},
-                        ))
+                # 5. (collected) Who scored this fold's held-out rows, outside a search object. Folds
+                #    with the same held-out rows are pooled across splits: calling cross_val_score
+                #    once per setting reuses the same folds just as a loop over one test set does.
+                if not s.inside_search and scoring:
+                    key = hash(ix.uniq[te_m].tobytes())
+                    pool = reuse.setdefault(key, {"split": s, "fold": k, "n": int(te_m.sum()), "preds": []})
+                    pool["preds"].extend(p for p, _ in scoring if all(p is not q for q in pool["preds"]))
+        # 5. The same held-out rows scored by many models or settings.
+        for pool in reuse.values():
+            preds = pool["preds"]
+            if len({(id(p.est), p.model_fit) for p in preds}) < self.test_reuse_min_configs:
+                continue
+            # A model refitted in place (set_params, then fit) counts once per fit.
+            fits_of: dict[int, set] = {}
+            for p in preds:
+                fits_of.setdefault(id(p.est), set()).add(p.model_fit)
+            configs: dict[Any, str] = {}
+            for p in preds:
+                key = _config(p.est) if len(fits_of[id(p.est)]) == 1 else (id(p.est), p.model_fit)
+                configs.setdefault(key, p.estimator)
+            if len(configs) < self.test_reuse_min_configs:
+                continue
+            s = pool["split"]
+            names = sorted(set(configs.values()))
+            findings.append(Finding(
+                "test_reuse", "warn",
+                f"The held-out rows of {s.splitter} were scored by {len(configs)} different models or "
+                f"settings ({', '.join(names)}). If the best of them is picked on these rows, its "
+                f"score is optimistic: tune on a validation split (or with GridSearchCV inside "
+                f"nested CV) and score the test rows once.",
+                evidence={"splitter": s.splitter, "n_configs": len(configs), "fold": pool["fold"] + 1,
+                          "n_held_out": pool["n"]},
+            ))
+            break
         return findings
 
     @property

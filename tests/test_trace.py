@@ -382,3 +382,21 @@ def test_fold_diagram_data_with_detail_all(xy):
     for (tr, te), (_, seen) in zip(d["folds"], [f for f in d["fits"] if f[0].startswith("Pipeline")]):
         assert set(seen) == set(tr)
     assert "No fit saw held-out rows" in t.summary()
+
+
+def test_one_cross_val_score_per_setting_reuses_the_same_folds(xy):
+    X, y = xy
+    with leakkit.trace() as t:
+        scores = {C: cross_val_score(LogisticRegression(C=C), X, y, cv=5).mean() for C in (0.01, 1, 100)}
+        max(scores, key=scores.get)
+    assert checks(t) == ["test_reuse"]
+    assert t.findings[0].evidence["n_configs"] == 3
+
+
+def test_the_same_pipeline_cross_validated_twice_is_not_reuse(xy):
+    X, y = xy
+    pipe = make_pipeline(StandardScaler(), LogisticRegression())
+    with leakkit.trace() as t:
+        cross_validate(pipe, X, y, cv=5, scoring="accuracy")
+        cross_validate(pipe, X, y, cv=5, scoring="roc_auc")
+    assert t.findings == []
