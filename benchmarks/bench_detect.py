@@ -3,7 +3,7 @@
 (a) Duplicate scan, 1,000,000 x 20 float train vs 250,000 test sharing 10,000 rows:
     leakkit.duplicates vs a plain pandas merge on all columns (time, peak memory, counts).
 (b) The same frames through deepchecks' TrainTestSamplesMix, run in its own virtualenv
-    (benchmarks/.venv-deepchecks, created on first use; needs PyPI). --no-deepchecks skips it.
+    (~/.cache/leakkit-bench/venv-deepchecks, created on first use; needs PyPI). --no-deepchecks skips it.
 (c) Single-feature power scan (leakkit.feature_power) on 100,000 x 50 mixed columns.
 
 Usage (from the project root):
@@ -38,7 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 from leakkit.detect import duplicates, feature_power  # noqa: E402
 
-VENV = ROOT / "benchmarks" / ".venv-deepchecks"
+# Outside the repository: a separate, throw-away environment (deepchecks needs older pins).
+VENV = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "leakkit-bench" / "venv-deepchecks"
 DEEPCHECKS_REQS = ["deepchecks", "scikit-learn<1.6", "pandas<2.3", "numpy<2", "category-encoders<2.7"]
 
 # Runs inside the deepchecks virtualenv: loads the .npy frames, times TrainTestSamplesMix.
@@ -108,7 +109,7 @@ def ensure_deepchecks_venv() -> Path:
         if probe.returncode == 0:
             return python
     base = shutil.which("python3") or sys.executable
-    print(f"    creating {VENV.relative_to(ROOT)} with {base} and installing {' '.join(DEEPCHECKS_REQS)} "
+    print(f"    creating {VENV} with {base} and installing {' '.join(DEEPCHECKS_REQS)} "
           f"(a few minutes, once)...", flush=True)
     if not python.exists():
         subprocess.run([base, "-m", "venv", str(VENV)], check=True)
