@@ -47,10 +47,11 @@ def _splitmix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> _U(31))
 
 
-def _finish(row_sums: np.ndarray) -> np.ndarray:
-    """Per-row finaliser; keeps 0 for an all-zero row so dense and sparse agree."""
+def _finish(row_sums: np.ndarray, n_columns: int) -> np.ndarray:
+    """Per-row finaliser. The width enters here (not per value), so an all-zero row of 3
+    columns differs from one of 2 columns, while dense and sparse forms still agree."""
     with np.errstate(over="ignore"):
-        return _splitmix(row_sums)
+        return _splitmix(row_sums + _U(n_columns) * _U(0xD6E8FEB86659FD93))
 
 
 _KEYS_CACHE: dict[int, np.ndarray] = {}
@@ -87,7 +88,7 @@ def combine(H: np.ndarray, columns: Any = None) -> np.ndarray:
     if d == 0:
         return np.zeros(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        return _finish(_mix(H, _column_keys(d)[None, :]).sum(axis=1, dtype=np.uint64))
+        return _finish(_mix(H, _column_keys(d)[None, :]).sum(axis=1, dtype=np.uint64), d)
 
 
 def is_sparse(X: Any) -> bool:
@@ -205,7 +206,7 @@ def _sparse_fingerprints(X: Any, decimals: int | None) -> np.ndarray:
     rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
     with np.errstate(over="ignore"):
         np.add.at(out, rows, contrib)
-    return _finish(out)
+    return _finish(out, X.shape[1])
 
 
 def row_fingerprints(X: Any, *, decimals: int | None = None, normalize_text: bool = False) -> np.ndarray:

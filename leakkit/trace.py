@@ -141,9 +141,13 @@ class _Output:
     rows: np.ndarray  # fingerprints of the output rows
     parents: np.ndarray | None  # fingerprints of the input rows, same positions
     taint: frozenset
+    digests: tuple = ()  # one per output column, to recognise the columns inside other frames
 
     def __post_init__(self) -> None:
-        self.sorted_rows = _unique(self.rows)
+        # Rows the transform left unchanged carry nothing it learned (an imputer passes
+        # complete rows through): only changed rows are tainted by its fit.
+        changed = self.rows if self.parents is None else self.rows[self.rows != self.parents]
+        self.sorted_rows = _unique(changed)
 
 
 # --------------------------------------------------------------------------------------
@@ -364,6 +368,12 @@ def _unique(a: np.ndarray, return_inverse: bool = False) -> Any:
     return uniq, inverse
 
 
+def _occurs_once(a: np.ndarray) -> np.ndarray:
+    """Mask of the values of ``a`` that occur exactly once in it."""
+    uniq, inverse = _unique(a, return_inverse=True)
+    return np.bincount(inverse, minlength=len(uniq))[inverse] == 1
+
+
 def _contains(a: np.ndarray, sorted_b: np.ndarray) -> np.ndarray:
     """Boolean mask: which values of ``a`` are in the sorted unique array ``sorted_b``."""
     if len(sorted_b) == 0:
@@ -395,13 +405,18 @@ class _SplitIndex:
         """Mask over the split's unique rows: which of them are among ``roots``."""
         return _contains(self.uniq, roots)
 
-    def positions(self, roots: np.ndarray) -> np.ndarray | None:
-        """Positions of ``roots`` among the split's unique rows, or None if any is not a row of it."""
+    def positions(self, roots: np.ndarray, min_found: float = 0.9) -> np.ndarray | None:
+        """Positions, among the split's unique rows, of the ``roots`` that are rows of it;
+        None when fewer than ``min_found`` of them are (then they are other data). Rows a
+        column subset cannot tell apart stay unresolved, hence the tolerance."""
+        if len(self.uniq) == 0 or len(roots) == 0:
+            return None
         idx = np.searchsorted(self.uniq, roots)
         idx[idx == len(self.uniq)] = 0
-        if len(self.uniq) == 0 or not (self.uniq[idx] == roots).all():
+        found = self.uniq[idx] == roots
+        if found.mean() < min_found:
             return None
-        return idx
+        return idx[found]
 
 
 class Trace:
@@ -429,6 +444,7 @@ class Trace:
         self.splits: list[SplitRecord] = []
         self.predictions: list[PredictRecord] = []
         self._outputs: list[_Output] = []
+        self._links: list[tuple[np.ndarray, np.ndarray]] = []  # (child rows, parent rows), by position
         self._state: dict[int, frozenset] = {}
         self._own_fit: dict[int, int | None] = {}
         self._keep: list[Any] = []  # estimators stay alive so their ids stay unique
@@ -465,13 +481,23 @@ class Trace:
 
     def _fingerprint(self, X: Any) -> tuple[np.ndarray | None, int | None]:
         """Row fingerprints of X and, for a DataFrame, a key to its stored column hashes."""
+        hit = self._fingerprint_entry(X)
+        return (hit[1], hit[2]) if hit is not None else (None, None)
+
+    def _digests(self, X: Any) -> tuple:
+        """One digest per column of a dense X (its values in row order), or ()."""
+        hit = self._fingerprint_entry(X)
+        return hit[3] if hit is not None else ()
+
+    def _fingerprint_entry(self, X: Any) -> tuple | None:
         if X is None or n_rows(X) is None:
-            return None, None
+            return None
         key = id(X)
         hit = self._fp_cache.get(key)
         if hit is not None and hit[0] is X:
-            return hit[1], hit[2]
+            return hit
         _local.busy = True
+        digests: tuple = ()
         try:
             if is_sparse(X):
                 fps, fkey = row_fingerprints(X), None
@@ -482,6 +508,7 @@ class Trace:
                     X_ = X
                 names, H = column_hashes(X_)
                 fps = combine(H)
+                digests = tuple(hash(H[:, j].tobytes()) for j in range(H.shape[1]))
                 fkey = None
                 if isinstance(X, pd.DataFrame) and H.shape[1] > 0:
                     fkey = key
@@ -490,9 +517,10 @@ class Trace:
             fps, fkey = None, None
         finally:
             _local.busy = False
-        self._fp_cache[key] = (X, fps, fkey)
+        entry = (X, fps, fkey, digests)
+        self._fp_cache[key] = entry
         self._keep.append(X)
-        return fps, fkey
+        return entry
 
     def _taint_of(self, fps: np.ndarray | None) -> frozenset:
         if fps is None or not self._outputs:
@@ -543,13 +571,13 @@ class Trace:
                 state = frozenset(s for s in state if s != rec.id) | rec.taint
             self._state[id(est)] = parent_state | state
             self._own_fit[id(est)] = rec.id if rec.rows is not None else rec.parent
-            if name in ("fit_transform", "fit_resample") and outer:
+            if name in ("fit_transform", "fit_resample") and (outer or self.detail == "all"):
                 self._record_output(X, result[0] if name == "fit_resample" and isinstance(result, tuple) else result,
                                     self._state[id(est)], same_rows=name == "fit_transform")
             if name == "fit_predict":
                 rec.used = True
             return
-        if not outer:
+        if not outer and not (self.detail == "all" and name in _TRANSFORM_METHODS):
             return
         state = self._state.get(id(est), frozenset())
         if name in _TRANSFORM_METHODS:
@@ -586,7 +614,7 @@ class Trace:
         in_fps, _ = self._fingerprint(X)
         parents = in_fps if (same_rows and in_fps is not None and len(in_fps) == len(out_fps)) else None
         taint = state | self._taint_of(in_fps)
-        self._outputs.append(_Output(rows=out_fps, parents=parents, taint=taint))
+        self._outputs.append(_Output(rows=out_fps, parents=parents, taint=taint, digests=self._digests(out)))
 
     def _split_start(self, cv: Any, label: str, X: Any, internal: bool, inside_search: bool) -> SplitRecord | None:
         if internal:  # an estimator's own cross-fitting or early stopping: described, not checked
@@ -597,8 +625,17 @@ class Trace:
         rows, fkey = self._fingerprint(X)
         if rows is None:
             return None
+        taint = self._taint_of(rows)
+        # Columns of a transform's output written back into a frame (df[cols] = fit_transform(...))
+        # or stacked with other columns: the split rows derive, position by position, from it.
+        digests = set(self._digests(X))
+        if digests:
+            for o in self._outputs:
+                if len(o.rows) == len(rows) and digests.intersection(o.digests) and o.parents is not None:
+                    taint |= o.taint
+                    self._links.append((rows, o.rows))
         rec = SplitRecord(
-            id=self._next_id(), splitter=label, rows=rows, taint=self._taint_of(rows), internal=internal,
+            id=self._next_id(), splitter=label, rows=rows, taint=taint, internal=internal,
             inside_search=inside_search, time=time.perf_counter() - self._t0, frame_key=fkey,
         )
         self.splits.append(rec)
@@ -606,40 +643,55 @@ class Trace:
 
     # ---- analysis --------------------------------------------------------------------
     def _resolver(self) -> Any:
-        """A function mapping row fingerprints to root fingerprints (original rows)."""
+        """A function mapping row fingerprints to root fingerprints (original rows).
+
+        Two kinds of links: a transform's output row -> its input row (by position), and a
+        row of a frame holding some of a split frame's columns -> the split frame's row.
+        Rows are known by content, so a transformed row can coincide with a raw row (a
+        standardised value of exactly 0.0 and a raw 0.0). Fingerprints of raw data (split
+        frames that are not transform outputs, and their column subsets) are therefore
+        never treated as transform outputs.
+        """
         parent: dict[int, int] = {}
-        for o in self._outputs:
-            if o.parents is None:
-                continue
-            for a, b in zip(o.rows.tolist(), o.parents.tolist()):
-                if a != b and a not in parent:
-                    parent[a] = b
-        # Frames holding a subset of the columns of a split frame: map them onto it.
+        children = [o.rows for o in self._outputs if o.parents is not None] + [c for c, _ in self._links]
+        all_children = _unique(np.concatenate(children)) if children else np.zeros(0, np.uint64)
         split_keys = {s.frame_key for s in self.splits if s.frame_key is not None and not s.internal}
+        raw_parts: list[np.ndarray] = []
+        aliases: list[tuple[np.ndarray, np.ndarray]] = []
         frames = list(self._frames.items())
         for skey in split_keys:
             snames, sH = self._frames[skey]
             s_fp = combine(sH)
+            derived = _contains(s_fp, all_children).mean() >= 0.5
+            if not derived:
+                raw_parts.append(s_fp)
             pos = {n: i for i, n in enumerate(snames)}
             for key, (names, H) in frames:
                 if key == skey or len(names) == len(snames) and names == snames:
                     continue
                 if set(names) < set(snames):
+                    # Frames holding a subset of the split frame's columns map onto it, but only
+                    # rows the subset still tells apart: a subset value shared by two rows could
+                    # be either of them, so it maps to neither.
                     sub = combine(sH, [pos[n] for n in names])
-                    if len(np.unique(sub)) < 0.9 * len(sub):
-                        continue  # too few columns to tell rows apart
-                    for a, b in zip(sub.tolist(), s_fp.tolist()):
-                        if a != b and a not in parent:
-                            parent[a] = b
+                    if not derived:
+                        raw_parts.append(sub)
+                    once = _occurs_once(sub)
+                    aliases.append((sub[once], s_fp[once]))
                 elif set(snames) < set(names):
                     npos = {n: i for i, n in enumerate(names)}
-                    wide = combine(H)
-                    sub = combine(H, [npos[n] for n in snames])
-                    if len(np.unique(sub)) < 0.9 * len(sub):
-                        continue
-                    for a, b in zip(wide.tolist(), sub.tolist()):
-                        if a != b and a not in parent:
-                            parent[a] = b
+                    aliases.append((combine(H), combine(H, [npos[n] for n in snames])))
+        raw = _unique(np.concatenate(raw_parts)) if raw_parts else np.zeros(0, np.uint64)
+        pairs = [(o.rows, o.parents) for o in self._outputs if o.parents is not None] + self._links
+        for child, par in pairs:
+            keep = ~_contains(child, raw)
+            for a, b in zip(child[keep].tolist(), par[keep].tolist()):
+                if a != b and a not in parent:
+                    parent[a] = b
+        for child, par in aliases:
+            for a, b in zip(child.tolist(), par.tolist()):
+                if a != b and a not in parent:
+                    parent[a] = b
         if not parent:
             return lambda fps: fps
         cache: dict[int, int] = {}
@@ -755,8 +807,11 @@ class Trace:
                             worst = (n_rows_dup, len(te))
                 if dup_u.any():
                     dup_rows = np.flatnonzero(dup_u[ix.inverse])
+                    # A few coincidences among many rows (different records equal on a handful of
+                    # coarse columns) are a warning; a share of 1 % or more is a leak.
+                    severity = "fail" if worst[0] >= 0.01 * max(worst[1], 1) else "warn"
                     findings.append(Finding(
-                        "duplicates_across_split", "fail",
+                        "duplicates_across_split", severity,
                         f"{worst[0]} of the {worst[1]} held-out rows of {where} have an identical copy among "
                         f"its training rows ({int(dup_u.sum())} distinct duplicated rows over all folds): the "
                         f"model is tested on rows it memorised. Remove duplicates before splitting, or split "

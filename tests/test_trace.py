@@ -400,3 +400,58 @@ def test_the_same_pipeline_cross_validated_twice_is_not_reuse(xy):
         cross_validate(pipe, X, y, cv=5, scoring="accuracy")
         cross_validate(pipe, X, y, cv=5, scoring="roc_auc")
     assert t.findings == []
+
+
+def test_detail_all_follows_rows_through_every_pipeline_step():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 3))
+    X[rng.random(100) < 0.2, 0] = np.nan
+    y = rng.integers(0, 2, 100)
+    with leakkit.trace(detail="all") as t:
+        cross_validate(make_pipeline(SimpleImputer(), StandardScaler(), LogisticRegression()), X, y, cv=KFold(5))
+    assert t.findings == []
+    seen = {}
+    for label, rows in t.fold_diagram_data()["fits"]:
+        seen.setdefault(label.split(".")[0], []).append(len(rows))
+    assert seen.keys() >= {"Pipeline", "SimpleImputer", "StandardScaler", "LogisticRegression"}
+    assert all(n == 80 for sizes in seen.values() for n in sizes)
+
+
+def test_transform_output_written_back_into_the_frame_then_split():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(rng.normal(size=(200, 4)), columns=list("abcd"))
+    y = rng.integers(0, 2, 200)
+    with leakkit.trace() as t:
+        df[["a", "b"]] = StandardScaler().fit_transform(df[["a", "b"]])
+        X_tr, X_te, y_tr, y_te = train_test_split(df, y, random_state=0)
+        LogisticRegression().fit(X_tr, y_tr).score(X_te, y_te)
+    assert checks(t) == ["fit_before_split"]
+    assert t.findings[0].evidence["n_held_out_seen"] == 50
+
+
+def test_subset_fit_with_rows_equal_on_the_subset_is_not_a_false_alarm():
+    df = pd.DataFrame({"a": np.arange(100.0), "c": np.linspace(0, 1, 100)})
+    df.loc[1, "a"] = df.loc[0, "a"]
+    y = np.arange(100) % 2
+    for seed in range(30):
+        with leakkit.trace() as t:
+            X_tr, X_te, y_tr, y_te = train_test_split(df, y, test_size=0.25, random_state=seed)
+            s = StandardScaler().fit(X_tr[["a"]])
+            LogisticRegression().fit(s.transform(X_tr[["a"]]), y_tr).score(s.transform(X_te[["a"]]), y_te)
+        assert t.findings == [], (seed, t.findings)
+    with leakkit.trace() as t:  # the leaky variant is still caught
+        X_tr, X_te, y_tr, y_te = train_test_split(df, y, test_size=0.25, random_state=22)
+        s = StandardScaler().fit(df[["a"]])
+        LogisticRegression().fit(s.transform(X_tr[["a"]]), y_tr).score(s.transform(X_te[["a"]]), y_te)
+    assert checks(t) == ["fit_saw_held_out"]
+
+
+def test_chance_coincidences_on_coarse_columns_are_a_warning():
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.integers(0, 60, 2000), rng.integers(0, 10, 2000), rng.normal(size=2000).round(2)])
+    y = rng.integers(0, 2, 2000)
+    with leakkit.trace() as t:
+        X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
+        make_pipeline(StandardScaler(), LogisticRegression()).fit(X_tr, y_tr).score(X_te, y_te)
+    dup = [f for f in t.findings if f.check == "duplicates_across_split"]
+    assert dup and dup[0].severity == "warn" and not t.leaked
