@@ -485,9 +485,29 @@ class Trace:
         return (hit[1], hit[2]) if hit is not None else (None, None)
 
     def _digests(self, X: Any) -> tuple:
-        """One digest per column of a dense X (its values in row order), or ()."""
+        """One digest per column of a dense X (its values in row order), or (). Computed on
+        demand: only transform outputs and split data need them."""
         hit = self._fingerprint_entry(X)
-        return hit[3] if hit is not None else ()
+        if hit is None or hit[1] is None or is_sparse(X):
+            return ()
+        if hit[3] is None:
+            _local.busy = True
+            try:
+                H = self._frames[hit[2]][1] if hit[2] is not None else column_hashes(self._dense(X))[1]
+                digests = tuple(hash(H[:, j].tobytes()) for j in range(H.shape[1]))
+            except Exception:  # noqa: BLE001 - no digests, no column matching
+                digests = ()
+            finally:
+                _local.busy = False
+            hit = (hit[0], hit[1], hit[2], digests)
+            self._fp_cache[id(X)] = hit
+        return hit[3]
+
+    @staticmethod
+    def _dense(X: Any) -> Any:
+        if isinstance(X, (list, tuple)) and X and not isinstance(X[0], (str, bytes, int, float, np.number)):
+            return np.asarray(X, dtype=object) if not all(hasattr(r, "__len__") for r in X[:1]) else X
+        return X
 
     def _fingerprint_entry(self, X: Any) -> tuple | None:
         if X is None or n_rows(X) is None:
@@ -497,18 +517,12 @@ class Trace:
         if hit is not None and hit[0] is X:
             return hit
         _local.busy = True
-        digests: tuple = ()
         try:
             if is_sparse(X):
                 fps, fkey = row_fingerprints(X), None
             else:
-                if isinstance(X, (list, tuple)) and X and not isinstance(X[0], (str, bytes, int, float, np.number)):
-                    X_ = np.asarray(X, dtype=object) if not all(hasattr(r, "__len__") for r in X[:1]) else X
-                else:
-                    X_ = X
-                names, H = column_hashes(X_)
+                names, H = column_hashes(self._dense(X))
                 fps = combine(H)
-                digests = tuple(hash(H[:, j].tobytes()) for j in range(H.shape[1]))
                 fkey = None
                 if isinstance(X, pd.DataFrame) and H.shape[1] > 0:
                     fkey = key
@@ -517,7 +531,7 @@ class Trace:
             fps, fkey = None, None
         finally:
             _local.busy = False
-        entry = (X, fps, fkey, digests)
+        entry = (X, fps, fkey, None)
         self._fp_cache[key] = entry
         self._keep.append(X)
         return entry
