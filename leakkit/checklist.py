@@ -158,25 +158,35 @@ class ChecklistReport:
 
 
 def _splitter_findings(cv: Any, group: Any, time: Any) -> list[Finding]:
+    """Does the splitter suit grouped and/or time-ordered data?
+
+    With a time column a forward split (TimeSeriesSplit) is what the future looks like.
+    With groups only, a group-aware splitter. With both, no scikit-learn splitter does
+    both: TimeSeriesSplit passes (the future brings new rows of known groups as well as new
+    groups), and a group-aware splitter is a warning (groups are kept apart, but it trains
+    on rows later than those it tests).
+    """
     from sklearn.model_selection import (
         GroupKFold, GroupShuffleSplit, LeaveOneGroupOut, LeavePGroupsOut, StratifiedGroupKFold, TimeSeriesSplit,
     )
 
-    out = []
     name = type(cv).__name__ if not isinstance(cv, int) else f"cv={cv} (KFold)"
-    if group is not None and not isinstance(
-            cv, (GroupKFold, GroupShuffleSplit, LeaveOneGroupOut, LeavePGroupsOut, StratifiedGroupKFold)):
+    grouped = isinstance(cv, (GroupKFold, GroupShuffleSplit, LeaveOneGroupOut, LeavePGroupsOut, StratifiedGroupKFold))
+    forward = isinstance(cv, TimeSeriesSplit)
+    out = []
+    if time is not None and not forward:
+        out.append(Finding(
+            "splitter", "warn" if (grouped and group is not None) else "fail",
+            f"The data is ordered in time ({time!r}) but the splitter {name} trains on rows that come after the "
+            f"rows it tests on. Use TimeSeriesSplit (with a gap) on rows sorted by time"
+            + (", which also tests on groups seen only later." if group is not None else "."),
+            columns=(str(time),), evidence={"splitter": name, "needs": "time"}))
+    if group is not None and time is None and not grouped:
         out.append(Finding(
             "splitter", "fail",
             f"The data has groups ({group!r}) but the splitter {name} ignores them: rows of one group land on "
             f"both sides of a fold. Use GroupKFold and pass groups=...", columns=(str(group),),
             evidence={"splitter": name, "needs": "group"}))
-    if time is not None and not isinstance(cv, TimeSeriesSplit):
-        out.append(Finding(
-            "splitter", "fail",
-            f"The data is ordered in time ({time!r}) but the splitter {name} trains on rows that come after the "
-            f"rows it tests on. Use TimeSeriesSplit (with a gap) on rows sorted by time.", columns=(str(time),),
-            evidence={"splitter": name, "needs": "time"}))
     return out
 
 
@@ -190,6 +200,7 @@ def audit(
     cv: Any = None,
     evaluation: Callable[[], Any] | None = None,
     held_out: Any = None,
+    near_decimals: int | None = None,
     feature_threshold: float = 0.9,
     warn_threshold: float = 0.8,
     random_state: int = 0,
@@ -215,6 +226,10 @@ def audit(
         :func:`leakkit.trace` to answer questions 2, 3 and 4 from what it really does.
     held_out : leakkit.llm.HeldOutSet, optional
         A held-out set whose reads are counted for question 4.
+    near_decimals : int, optional
+        Also count near-duplicates between ``data`` and ``test``: rows equal once numbers
+        are rounded to this many decimals and text is lower-cased with white space
+        collapsed (re-typed records, amounts re-entered with rounding).
     feature_threshold : float, default 0.9
         A single column at or above this cross-validated ROC AUC / R² fails question 1.
     warn_threshold : float, default 0.8
@@ -306,7 +321,8 @@ def audit(
         from .trace import trace
 
         say("running your evaluation under leakkit.trace")
-        with trace() as t:
+        # Rows of a given test frame are held out even when the code splits by hand.
+        with trace(held_out=test) as t:
             evaluation()
         traced = list(t.findings)
 
@@ -317,7 +333,10 @@ def audit(
     if test is not None:
         say("comparing train and test rows for duplicates")
         feat_cols = [c for c in data.columns if c != target]
-        test_f += detect.duplicates(data, test, columns=feat_cols)
+        if near_decimals is None:
+            test_f += detect.duplicates(data, test, columns=feat_cols)
+        else:
+            test_f += detect.duplicates(data, test, columns=feat_cols, decimals=near_decimals, normalize_text=True)
         if group is not None:
             test_f += detect.group_overlap(data, test, group)
         if time is not None:

@@ -67,8 +67,10 @@ def _audit(args: argparse.Namespace) -> int:
         if col is not None and col not in data.columns:
             shown = ", ".join(map(str, list(data.columns)[:12]))
             raise ValueError(f"{opt}: column {col!r} not found in {args.data}; its columns are: {shown}.")
+    if args.near is not None and args.near < 0:
+        raise ValueError(f"--near: expected a number of decimals (0 or more), got {args.near}.")
     report = audit(data, args.target, test=test, time=args.time, group=args.group, progress=progress,
-                   feature_threshold=args.threshold)
+                   feature_threshold=args.threshold, near_decimals=args.near)
     progress("done")
     if args.format == "json":
         print(json.dumps(report.to_dict(), indent=2))
@@ -87,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--time", metavar="COL", help="a date/time column (checked for train/test time overlap)")
     au.add_argument("--group", metavar="COL", help="an entity column (patient, customer) checked for overlap")
     au.add_argument("--test", metavar="TEST.csv", help="a test table with the same columns")
+    au.add_argument("--near", type=int, metavar="DECIMALS",
+                    help="with --test, also count near-duplicates: numbers rounded to DECIMALS, text normalised")
     au.add_argument("--format", choices=("text", "json"), default="text", help="report format (default text)")
     au.add_argument("--threshold", type=float, default=0.9, metavar="AUC",
                     help="flag a single column predicting the target at least this well (default 0.9)")

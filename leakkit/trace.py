@@ -431,7 +431,7 @@ class Trace:
         Empty when nothing leaked; computed when the block ends.
     """
 
-    def __init__(self, *, detail: str = "outer", test_reuse_min_configs: int = 2) -> None:
+    def __init__(self, *, detail: str = "outer", test_reuse_min_configs: int = 2, held_out: Any = None) -> None:
         if detail not in ("outer", "all"):
             raise ValueError(f"detail: expected 'outer' or 'all', got {detail!r}.")
         if isinstance(test_reuse_min_configs, bool) or not isinstance(test_reuse_min_configs, int) or test_reuse_min_configs < 2:
@@ -454,6 +454,41 @@ class Trace:
         self._active = False
         self._ids = 0
         self._t0 = time.perf_counter()
+        if held_out is not None:
+            parts = held_out if isinstance(held_out, list) else [held_out]
+            for i, part in enumerate(parts):
+                if n_rows(part) is None:
+                    raise TypeError(f"held_out: expected an array, DataFrame or sparse matrix of test rows (or a list "
+                                    f"of them), got {type(part).__name__}.")
+                self.hold_out(part, name=f"held_out[{i}]" if len(parts) > 1 else "held_out")
+
+    def hold_out(self, X: Any, *, name: str = "declared test set") -> None:
+        """Declare ``X`` as held-out rows, for splits made without a splitter (positions
+        taken by hand, a test file loaded separately). Any fit that saw these rows and
+        then helped score them, and any reuse of them to compare models, is reported like
+        for a split.
+
+        >>> import numpy as np
+        >>> from sklearn.preprocessing import StandardScaler
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> import leakkit
+        >>> rng = np.random.default_rng(0)
+        >>> X, y = rng.normal(size=(200, 3)), rng.integers(0, 2, 200)
+        >>> with leakkit.trace(held_out=X[150:]) as t:
+        ...     sc = StandardScaler().fit(X)                      # all rows, test included
+        ...     m = LogisticRegression().fit(sc.transform(X[:150]), y[:150])
+        ...     _ = m.score(sc.transform(X[150:]), y[150:])
+        >>> [(f.check, f.evidence["estimator"], f.evidence["n_held_out_seen"]) for f in t.findings]
+        [('fit_saw_held_out', 'StandardScaler', 50)]
+        """
+        rows, fkey = self._fingerprint(X)
+        if rows is None:
+            raise TypeError(f"X: could not read rows from a {type(X).__name__}; pass an array or a DataFrame.")
+        rec = SplitRecord(id=self._next_id(), splitter=name, rows=rows, internal=False, inside_search=False,
+                          time=-1.0, frame_key=fkey)
+        rec.folds.append((np.zeros(0, dtype=np.intp), np.arange(len(rows))))
+        self.splits.append(rec)
+        self._findings = None
 
     # ---- context manager -----------------------------------------------------------
     def __enter__(self) -> "Trace":
@@ -985,7 +1020,7 @@ class Trace:
         return f"<div><b>leakkit.trace</b>: {len(self.fits)} fits, {len(self.splits)} splits<ul>{rows}</ul></div>"
 
 
-def trace(*, detail: str = "outer", test_reuse_min_configs: int = 2) -> Trace:
+def trace(*, detail: str = "outer", test_reuse_min_configs: int = 2, held_out: Any = None) -> Trace:
     """Record every fit, transform, prediction and split in a ``with`` block.
 
     Parameters
@@ -997,6 +1032,8 @@ def trace(*, detail: str = "outer", test_reuse_min_configs: int = 2) -> Trace:
     test_reuse_min_configs : int, default 2
         How many distinct models/settings scored on the same held-out rows make a
         ``test_reuse`` warning.
+    held_out : array-like or list of array-likes, optional
+        Test rows split off without a splitter (see :meth:`Trace.hold_out`).
 
     Returns
     -------
@@ -1018,4 +1055,4 @@ def trace(*, detail: str = "outer", test_reuse_min_configs: int = 2) -> Trace:
     >>> t.findings
     []
     """
-    return Trace(detail=detail, test_reuse_min_configs=test_reuse_min_configs)
+    return Trace(detail=detail, test_reuse_min_configs=test_reuse_min_configs, held_out=held_out)

@@ -131,3 +131,39 @@ def test_renderings():
 def test_bad_input(kwargs, err, match):
     with pytest.raises(err, match=match):
         audit(**kwargs)
+
+
+def test_time_and_group_together():
+    df = pd.DataFrame({"t": pd.date_range("2024-01-01", periods=40), "g": [i // 4 for i in range(40)],
+                       "x": range(40), "y": [0, 1] * 20})
+    assert audit(df, "y", time="t", group="g", cv=TimeSeriesSplit(4)).status("cv_pipeline") == "pass"
+    assert audit(df, "y", time="t", group="g", cv=GroupKFold(5)).status("cv_pipeline") == "warn"
+    assert audit(df, "y", time="t", group="g", cv=KFold(5)).status("cv_pipeline") == "fail"
+
+
+def test_near_duplicates_of_the_messy_project():
+    sc = make_messy_project(random_state=0)
+    train, test = sc.frame.iloc[sc.train_index], sc.frame.iloc[sc.test_index]
+    crossing = int(sc.duplicated_rows["crosses_split"].sum())
+    exact = audit(train, sc.target, test=test)
+    near = audit(train, sc.target, test=test, near_decimals=2)
+    n = {r: [f.evidence["n_rows"] for f in rep.findings if f.check == "duplicates"][0]
+         for r, rep in (("exact", exact), ("near", near))}
+    assert n["exact"] < n["near"] == crossing
+
+
+def test_test_frame_is_held_out_for_the_evaluation_trace():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(rng.normal(size=(400, 4)), columns=list("abcd"))
+    df["y"] = rng.integers(0, 2, 400)
+    train, test = df.iloc[:300], df.iloc[300:]
+    feats = list("abcd")
+
+    def by_hand():
+        sc = StandardScaler().fit(df[feats])  # every row, test included
+        m = LogisticRegression().fit(sc.transform(train[feats]), train["y"])
+        return m.score(sc.transform(test[feats]), test["y"])
+
+    r = audit(train, "y", test=test, evaluation=by_hand)
+    assert r.status("test_data") == "fail"
+    assert any(f.check == "fit_saw_held_out" for f in r["test_data"].findings)

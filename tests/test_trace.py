@@ -455,3 +455,22 @@ def test_chance_coincidences_on_coarse_columns_are_a_warning():
         make_pipeline(StandardScaler(), LogisticRegression()).fit(X_tr, y_tr).score(X_te, y_te)
     dup = [f for f in t.findings if f.check == "duplicates_across_split"]
     assert dup and dup[0].severity == "warn" and not t.leaked
+
+
+def test_declared_held_out_rows_for_a_split_made_by_hand():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(400, 5)), rng.integers(0, 2, 400)
+    tr, te = np.arange(300), np.arange(300, 400)
+    with leakkit.trace(held_out=X[te]) as t:
+        sc = StandardScaler().fit(X)
+        Xtr, Xte = sc.transform(X[tr]), sc.transform(X[te])
+        {C: LogisticRegression(C=C).fit(Xtr, y[tr]).score(Xte, y[te]) for C in (0.01, 0.1, 1, 10)}
+    assert checks(t) == ["fit_saw_held_out", "test_reuse"]
+    assert {f.evidence.get("estimator") for f in t.findings if f.check == "fit_saw_held_out"} == {"StandardScaler"}
+    with leakkit.trace() as t2:  # the honest version, declared inside the block
+        t2.hold_out(X[te])
+        sc = StandardScaler().fit(X[tr])
+        LogisticRegression().fit(sc.transform(X[tr]), y[tr]).score(sc.transform(X[te]), y[te])
+    assert t2.findings == []
+    with pytest.raises(TypeError, match="held_out"):
+        leakkit.trace(held_out=3)
