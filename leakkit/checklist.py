@@ -36,6 +36,7 @@ from typing import Any
 import pandas as pd
 
 from ._findings import Finding
+from ._splitters import describe, is_forward, is_group_aware
 from ._validation import check_column, check_columns, check_frame, check_target
 
 __all__ = ["audit", "ChecklistReport", "Answer", "QUESTIONS", "STATUSES"]
@@ -166,13 +167,8 @@ def _splitter_findings(cv: Any, group: Any, time: Any) -> list[Finding]:
     groups), and a group-aware splitter is a warning (groups are kept apart, but it trains
     on rows later than those it tests).
     """
-    from sklearn.model_selection import (
-        GroupKFold, GroupShuffleSplit, LeaveOneGroupOut, LeavePGroupsOut, StratifiedGroupKFold, TimeSeriesSplit,
-    )
-
-    name = type(cv).__name__ if not isinstance(cv, int) else f"cv={cv} (KFold)"
-    grouped = isinstance(cv, (GroupKFold, GroupShuffleSplit, LeaveOneGroupOut, LeavePGroupsOut, StratifiedGroupKFold))
-    forward = isinstance(cv, TimeSeriesSplit)
+    name = describe(cv)
+    grouped, forward = is_group_aware(cv), is_forward(cv)
     out = []
     if time is not None and not forward:
         out.append(Finding(

@@ -23,6 +23,7 @@ import numpy as np
 
 from ._findings import Finding
 from ._rows import row_fingerprints
+from ._splitters import describe, is_forward, is_group_aware
 
 __all__ = [
     "CheckFailed",
@@ -248,23 +249,17 @@ def check_splitter(cv: Any, *, kind: str) -> None:
     >>> check_splitter(GroupKFold(5), kind="group")
     Correct: GroupKFold keeps each group on one side of every split.
     """
-    from sklearn.model_selection import (
-        GroupKFold, GroupShuffleSplit, LeaveOneGroupOut, LeavePGroupsOut, StratifiedGroupKFold, TimeSeriesSplit,
-    )
-
     if kind not in ("group", "time"):
         raise ValueError(f"kind: expected 'group' or 'time', got {kind!r}.")
-    name = type(cv).__name__
-    if isinstance(cv, (int, np.integer)) and not isinstance(cv, bool):
-        name = f"cv={int(cv)} (a plain KFold)"
+    name = describe(cv)
     if kind == "group":
-        if isinstance(cv, (GroupKFold, GroupShuffleSplit, LeaveOneGroupOut, LeavePGroupsOut, StratifiedGroupKFold)):
+        if is_group_aware(cv):
             _ok(f"{name} keeps each group on one side of every split.")
             return
         _fail(f"{name} does not know about groups: rows of the same group (the same patient, customer...) end up "
               f"in both the training and the held-out folds, so the score rewards recognising the group.",
               "use GroupKFold (or StratifiedGroupKFold) and pass groups=... to cross_val_score / cross_validate.")
-    if isinstance(cv, TimeSeriesSplit):
+    if is_forward(cv):
         _ok(f"TimeSeriesSplit trains on the past and tests on the future"
             f"{' with a gap of ' + str(cv.gap) + ' rows' if getattr(cv, 'gap', 0) else ''}.")
         return
