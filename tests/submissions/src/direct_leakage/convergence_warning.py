@@ -1,0 +1,36 @@
+# Correct, but its logistic regression stops after 3 iterations, so the test cells print a ConvergenceWarning to stderr, which IgnorePattern removes; loses: nothing
+
+# %% grade_id="leaky_columns"
+leaky_columns = ["customer_id", "account_closed_days", "retention_offer_made"]
+
+# %% grade_id="drop_test_copies"
+def drop_test_copies(train, test):
+    """Return the rows of `test` that have no copy (exact or re-typed) in `train`."""
+    from leakkit.detect import duplicate_rows
+
+    pairs = duplicate_rows(train, test, decimals=3, normalize_text=True)
+    return test.drop(index=test.index[pairs["test_row"].unique()])
+
+# %% grade_id="train_honest_model"
+def train_honest_model(frame):
+    """Fit a churn model on `frame`; return (fitted model, ROC AUC expected on new customers)."""
+    import warnings
+
+    from sklearn.compose import make_column_transformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    warnings.simplefilter("always")  # show the warning at every call, not only the first
+    model = make_pipeline(
+        make_column_transformer(
+            (SimpleImputer(), ["tenure_months", "monthly_charges", "support_calls", "satisfaction_score"]),
+            (OneHotEncoder(handle_unknown="ignore"), ["contract_type", "payment_method", "region"]),
+        ),
+        LogisticRegression(max_iter=3),  # unscaled columns, 3 iterations: lbfgs does not converge
+    )
+    X, y = frame.drop(columns="churned"), frame["churned"]
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0)
+    model.fit(X_train, y_train)
+    return model, roc_auc_score(y_test, model.predict_proba(X_test)[:, 1])

@@ -1,0 +1,377 @@
+"""The graded exercises: sources, generated notebooks, and grading through the real nbgrader.
+
+Fast tests check that ``solutions/``, ``exercises/`` and the submission fixtures are built
+from their sources and have the shape nbgrader needs. The tests marked ``nbgrader`` run
+nbgrader itself in a temporary course directory: ``generate_assignment`` must reproduce the
+committed ``exercises/``; every solution notebook must pass ``nbgrader validate``; and ONE
+``nbgrader autograde <assignment>`` per assignment grades every fixture in
+``tests/submissions/`` at once, after which each submission's per-cell scores, read from the
+gradebook, must be what its source file says (the solution gets every point, the blank
+release none, each leaky or cheating submission loses exactly the cells it names, and
+correct-but-different ones lose nothing).
+"""
+from __future__ import annotations
+
+import ast
+import copy
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import build_solutions  # noqa: E402
+import build_submissions  # noqa: E402
+import make_exercises  # noqa: E402
+import nbgrader_roundtrip as roundtrip  # noqa: E402
+
+ASSIGNMENTS = [src.stem for src in build_solutions.sources()]
+WARNING_FIXTURE = ("direct_leakage", "convergence_warning")
+
+
+def _nbgrader(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+def _solution_notebook(assignment: str) -> nbformat.NotebookNode:
+    return nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+
+
+def _test_cells(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "code" and _nbgrader(c).get("grade")]
+
+
+def _written_cells(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "markdown" and _nbgrader(c).get("grade")]
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def test_assignments_exist_in_every_form():
+    assert set(ASSIGNMENTS) >= {"direct_leakage", "split_preprocessing"}
+    assert make_exercises.assignments() == sorted(ASSIGNMENTS), "solutions/ and exercises_src/ name other assignments"
+    for a in ASSIGNMENTS:
+        assert (ROOT / "exercises" / a / f"{a}.ipynb").exists(), f"exercises/{a} is missing: run make exercises"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_notebook_is_built_from_its_source(assignment):
+    src = ROOT / "exercises_src" / f"{assignment}.py"
+    assert build_solutions.is_current(src), (
+        f"solutions/{assignment} differs from exercises_src/{assignment}.py: run python tools/build_solutions.py {assignment}"
+    )
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_nbgrader_metadata_round_trips_through_jupytext(assignment):
+    src = ROOT / "exercises_src" / f"{assignment}.py"
+    first = jupytext.read(src)
+    again = jupytext.reads(jupytext.writes(first, fmt="py:percent"), fmt="py:percent")
+    cells = lambda nb: [(c.cell_type, c.source, c.metadata.get("nbgrader")) for c in nb.cells]  # noqa: E731
+    assert cells(again) == cells(first)
+    assert any(c.metadata.get("nbgrader", {}).get("grade") for c in first.cells), "no nbgrader metadata was read"
+
+
+_RETURN_VALUES = {"check_no_leak", "check_number"}  # leakkit.grading checks that return something
+
+
+def _last_statement_yields_value(source: str) -> bool:
+    """nbgrader reads a test cell's last expression value as partial credit: a test cell
+    ending in, say, ``grading.check_no_leak(...)`` (which returns the score) would be graded
+    by that number. Checked for the cell as in the source and as released (hidden tests cut)."""
+    released = re.sub(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", "", source, flags=re.S)
+    for text in (source, released):
+        body = ast.parse(text).body
+        if not body or not isinstance(body[-1], ast.Expr):
+            continue
+        func = body[-1].value.func if isinstance(body[-1].value, ast.Call) else None
+        if isinstance(func, ast.Name) and (func.id == "print" or func.id.startswith("_check")):
+            continue
+        if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "grading"
+                and func.attr not in _RETURN_VALUES):
+            continue
+        return True
+    return False
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_assignment_has_the_agreed_shape(assignment):
+    nb = _solution_notebook(assignment)
+    tests, written = _test_cells(nb), _written_cells(nb)
+    ids = [_nbgrader(c)["grade_id"] for c in nb.cells if _nbgrader(c)]
+    assert len(ids) == len(set(ids)), f"duplicate grade_id in {assignment}"
+    assert len(tests) >= 3, "a few autograded parts"
+    assert all(_nbgrader(c).get("points", 0) > 0 and _nbgrader(c).get("locked") for c in tests)
+    assert len(written) == 1, "one written answer graded by hand"
+    meta = _nbgrader(written[0])
+    assert meta["grade_id"].startswith("written_"), "the tests recognise the hand-graded cell by its name"
+    assert meta["solution"] and not meta["task"] and meta["points"] > 0
+    solutions = [c for c in nb.cells if c.cell_type == "code" and _nbgrader(c).get("solution")]
+    assert solutions and all("### BEGIN SOLUTION" in c.source and "### END SOLUTION" in c.source for c in solutions)
+    hidden = [c for c in tests if "### BEGIN HIDDEN TESTS" in c.source]
+    assert len(hidden) >= len(tests) - 1, "nearly every test cell re-checks on hidden, fresh data"
+    assert sum("_fresh_seeds(" in c.source for c in hidden) >= len(hidden) - 1, (
+        "hidden tests draw their seeds at grading time (_fresh_seeds)"
+    )
+    for c in tests:
+        assert not _last_statement_yields_value(c.source), (
+            f"{_nbgrader(c)['grade_id']}: the last statement is an expression; nbgrader would read its value as "
+            f"partial credit. Assign it (_ = ...) instead."
+        )
+
+
+def test_last_statement_rule_catches_a_value():
+    assert _last_statement_yields_value("x = 1\ngrading.check_no_leak(f, X)")
+    assert not _last_statement_yields_value("_ = grading.check_no_leak(f, X)")
+    assert not _last_statement_yields_value("print('ok')")
+    assert not _last_statement_yields_value("grading.check_close(a, b, tol=0.1)")
+    assert _last_statement_yields_value("grading.check_number(x)\n### BEGIN HIDDEN TESTS\n_ = 1\n### END HIDDEN TESTS")
+
+
+# --------------------------------------------------------------------------- fixtures
+
+FIXTURES = {a: build_submissions.fixtures(a) for a in ASSIGNMENTS}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_submission_fixtures_cover_the_brief(assignment):
+    fxs = FIXTURES[assignment]
+    losing = [f for f in fxs if f.loses]
+    correct = [f for f in fxs if not f.loses]
+    assert len(losing) >= 3, f"{assignment}: at least three leaky or cheating submissions"
+    assert len(correct) >= 2, f"{assignment}: at least two correct-but-different submissions"
+    tests = build_submissions.test_cell_ids(build_submissions.release_notebook(assignment))
+    for fx in fxs:
+        assert set(fx.loses) <= set(tests), f"{fx.student}: loses unknown cells"
+        assert fx.comment and len(fx.comment) < 300
+
+
+@pytest.mark.parametrize("fx", [f for fs in FIXTURES.values() for f in fs], ids=lambda f: f"{f.assignment}/{f.student}")
+def test_submission_notebook_is_built_from_its_source(fx):
+    assert fx.notebook_path.exists(), f"run python tools/build_submissions.py"
+    assert fx.notebook_path.read_text() == nbformat.writes(build_submissions.build(fx)), (
+        f"{fx.notebook_path.relative_to(ROOT)} is out of date: run python tools/build_submissions.py"
+    )
+
+
+def test_fixture_parser_refuses_a_file_without_its_comment(tmp_path):
+    bad = tmp_path / "a" / "x.py"
+    bad.parent.mkdir()
+    bad.write_text('# %% grade_id="honest_score"\ndef honest_score():\n    pass\n')
+    with pytest.raises(ValueError, match="one-line comment"):
+        build_submissions.read_fixture(bad)
+    bad.write_text('# Does something wrong, but says not which cells lose\n\n# %% grade_id="x"\npass\n')
+    with pytest.raises(ValueError, match="loses"):
+        build_submissions.read_fixture(bad)
+    bad.write_text('# Wrong; loses: test_a and test_b\n\n# %% grade_id="x"\npass\n')
+    assert build_submissions.read_fixture(bad).loses == ("test_a", "test_b")
+
+
+def test_nbgrader_working_folders_stay_git_ignored():
+    if not (ROOT / ".git").exists() or shutil.which("git") is None:
+        pytest.skip("not a git checkout")
+    names = ["gradebook.db", "submitted/x/a/a.ipynb", "autograded/x/a/a.ipynb", "feedback/x/a/a.html"]
+    ignored = subprocess.run(["git", "check-ignore", *names], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    assert sorted(ignored) == sorted(names)
+
+
+# --------------------------------------------------------------------------- real nbgrader
+
+
+@dataclass
+class Graded:
+    base: Path
+    students: dict[str, list[str]] = field(default_factory=dict)
+    scores: dict[str, dict] = field(default_factory=dict)
+    logs: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    returncodes: dict[str, int] = field(default_factory=dict)
+    validation: dict[str, dict] = field(default_factory=dict)
+    warning_run: nbformat.NotebookNode | None = None
+
+
+def _validate(assignment: str) -> dict:
+    """``nbgrader validate`` through its Python API (the command exits 0 even on failure)."""
+    from nbgrader.validator import Validator
+
+    cfg = make_exercises.course_config(ROOT)
+    path = ROOT / "solutions" / assignment / f"{assignment}.ipynb"
+    with tempfile.TemporaryDirectory() as tmp:  # validate a copy: the run must not touch solutions/
+        copy_path = Path(tmp) / path.name
+        shutil.copy(path, copy_path)
+        return Validator(config=cfg).validate(str(copy_path))
+
+
+def _run_warning_fixture() -> nbformat.NotebookNode:
+    from nbclient import NotebookClient
+
+    assignment, student = WARNING_FIXTURE
+    nb = nbformat.read(ROOT / "tests" / "submissions" / assignment / f"{student}.ipynb", as_version=4)
+    with tempfile.TemporaryDirectory() as tmp:
+        NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": tmp}}).execute()
+    return nb
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> Graded:
+    """Generate every assignment once, then autograde each one (all its students in ONE run),
+    the assignments side by side; validate the solutions meanwhile."""
+    base = roundtrip.make_course(tmp_path_factory.mktemp("course") / "base", ASSIGNMENTS)
+    out = Graded(base=base)
+    runs = {}
+    for a in ASSIGNMENTS:
+        course = roundtrip.clone_course(base, base.parent / a)
+        subs = {"solution": roundtrip.solution_submission(a), "blank": build_submissions.release_notebook(a)}
+        subs.update({fx.student: fx.notebook_path for fx in FIXTURES[a]})
+        for student, nb in subs.items():
+            roundtrip.submit(course, a, student, nb)
+        out.students[a] = list(subs)
+        runs[a] = roundtrip.start_autograde(course, a)
+    # While nbgrader grades (in subprocesses), validate the solutions and run the warning fixture here.
+    out.validation = {a: _validate(a) for a in ASSIGNMENTS}
+    out.warning_run = _run_warning_fixture()
+    for a, run in runs.items():
+        rc, log, seconds = run.wait()
+        out.returncodes[a], out.logs[a], out.seconds[a] = rc, log, seconds
+        n = len(out.students[a])
+        print(f"\nnbgrader autograde {a}: {n} submissions in {seconds:.1f} s, {seconds / n:.1f} s per submission")
+        out.scores[a] = roundtrip.read_scores(run.course, a, out.students[a])
+    return out
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_exercises_match_what_generate_assignment_makes(graded, assignment):
+    fresh = graded.base / "exercises" / assignment
+    committed = ROOT / "exercises" / assignment
+    names = lambda d: sorted(str(p.relative_to(d)) for p in d.rglob("*") if p.is_file())  # noqa: E731
+    assert names(fresh) == names(committed)
+    for name in names(fresh):
+        new = nbformat.read(fresh / name, as_version=4) if name.endswith(".ipynb") else (fresh / name).read_bytes()
+        old = nbformat.read(committed / name, as_version=4) if name.endswith(".ipynb") else (committed / name).read_bytes()
+        if name.endswith(".ipynb"):
+            view = lambda nb: [(c.cell_type, c.source, c.metadata) for c in nb.cells]  # noqa: E731
+            assert view(new) == view(old), f"exercises/{assignment}/{name} is stale: run make exercises"
+            assert new.metadata == old.metadata
+        else:
+            assert new == old, f"exercises/{assignment}/{name} is stale: run make exercises"
+    # The release holds no solution and no hidden test.
+    text = "\n".join(c.source for c in nbformat.read(committed / f"{assignment}.ipynb", as_version=4).cells)
+    assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "Rubric" not in text
+
+
+@pytest.mark.nbgrader
+def test_generation_is_deterministic(graded, tmp_path):
+    again = make_exercises.generate(ASSIGNMENTS[:1], tmp_path / "again")
+    a = ASSIGNMENTS[0]
+    first = (graded.base / "exercises" / a / f"{a}.ipynb").read_bytes()
+    assert (again / a / f"{a}.ipynb").read_bytes() == first
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_passes_nbgrader_validate(graded, assignment):
+    result = graded.validation[assignment]
+    assert result == {}, f"nbgrader validate found problems in solutions/{assignment}: {result}"
+
+
+@pytest.mark.nbgrader
+def test_validate_result_is_read_so_a_failure_is_seen(tmp_path):
+    """`nbgrader validate` exits 0 even when a test fails: the result dict must say so."""
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                           "display_name": "Python 3"}})
+    meta = {"grade": True, "grade_id": "t", "locked": True, "points": 1, "schema_version": 3, "solution": False,
+            "task": False}
+    nb.cells = [nbformat.v4.new_code_cell("assert 1 + 1 == 3, 'arithmetic'", metadata={"nbgrader": meta})]
+    path = tmp_path / "x" / "x.ipynb"
+    path.parent.mkdir()
+    nbformat.write(nb, path)
+    from nbgrader.validator import Validator
+
+    result = Validator(config=make_exercises.course_config(ROOT)).validate(str(path))
+    assert [f["source"] for f in result["failed"]] == ["assert 1 + 1 == 3, 'arithmetic'"]
+
+
+def _expected(assignment: str, student: str, cells: dict) -> dict:
+    """The per-cell outcome a submission must get: (auto score, needs manual grade)."""
+    if student == "blank":
+        return {g: (0.0, False) for g in cells}
+    fx = {f.student: f for f in FIXTURES[assignment]}.get(student)
+    loses = set(fx.loses) if fx else set()
+    out = {}
+    for g, score in cells.items():
+        if g.startswith("written_"):
+            answered = student == "solution" or (fx is not None and g in fx.answers)
+            out[g] = (None, True) if answered else (0.0, False)
+        else:
+            out[g] = (0.0 if g in loses else score.max_score, False)
+    return out
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("assignment,student", [
+    (a, s) for a in ASSIGNMENTS for s in ["solution", "blank"] + [f.student for f in FIXTURES[a]]
+])
+def test_autograde_scores_each_cell_as_expected(graded, assignment, student):
+    assert student in graded.scores[assignment], f"{student} was not graded:\n{graded.logs[assignment][-3000:]}"
+    cells = graded.scores[assignment][student]
+    got = {g: (s.auto_score, s.needs_manual_grade) for g, s in cells.items()}
+    want = _expected(assignment, student, cells)
+    wrong = {g: {"got": got[g], "expected": want[g]} for g in cells if got[g] != want[g]}
+    assert not wrong, (
+        f"{assignment}/{student}: cells scored otherwise than expected: {wrong}\n"
+        f"(see the autograded notebook under {graded.base.parent / assignment / 'autograded' / student})"
+    )
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_one_autograde_run_graded_everyone(graded, assignment):
+    log = graded.logs[assignment]
+    assert graded.returncodes[assignment] == 0, log[-3000:]
+    assert len(re.findall(r"Autograding .*\.ipynb", log)) == len(graded.students[assignment])
+    # The solution's autograded test cells wrote nothing to stderr and left no value that
+    # nbgrader could mistake for partial credit.
+    nb = nbformat.read(graded.base.parent / assignment / "autograded" / "solution" / assignment / f"{assignment}.ipynb",
+                       as_version=4)
+    for cell in _test_cells(nb):
+        kinds = {(o.output_type, o.get("name")) for o in cell.outputs}
+        assert ("stream", "stderr") not in kinds and ("execute_result", None) not in kinds, cell.source[:200]
+        assert any(o.get("name") == "stdout" and "Correct:" in o.get("text", "") for o in cell.outputs)
+    total = sum(s.max_score for g, s in graded.scores[assignment]["solution"].items() if not g.startswith("written_"))
+    assert total == sum(_nbgrader(c)["points"] for c in _test_cells(_solution_notebook(assignment)))
+
+
+@pytest.mark.nbgrader
+def test_ignore_pattern_keeps_full_marks_when_a_library_warns(graded):
+    """The fixture's LogisticRegression prints a ConvergenceWarning to stderr inside the test
+    cells. Without IgnorePattern nbgrader would score those cells zero; with the course's
+    configuration they keep full marks."""
+    from nbgrader.preprocessors import IgnorePattern
+    from nbgrader.utils import determine_grade
+
+    cfg = make_exercises.course_config(ROOT)
+    warned = [c for c in _test_cells(graded.warning_run)
+              if any(o.get("name") == "stderr" and "ConvergenceWarning" in o.get("text", "") for o in c.outputs)]
+    assert warned, "the fixture should print a ConvergenceWarning in its test cells"
+    ignore = IgnorePattern(config=cfg)
+    assert ignore.enabled
+    for cell in warned:
+        score, max_score = determine_grade(cell)
+        assert score == 0, "without IgnorePattern nbgrader scores a cell that wrote to stderr as failed"
+        cleaned, _ = ignore.preprocess_cell(copy.deepcopy(cell), {}, 0)
+        assert determine_grade(cleaned) == (max_score, max_score)
+    assignment, student = WARNING_FIXTURE
+    autograded = graded.scores[assignment][student]
+    assert all(s.auto_score == s.max_score for g, s in autograded.items() if not g.startswith("written_"))
