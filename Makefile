@@ -19,12 +19,14 @@ export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install lab test quick notebooks exercises bench clean
+.PHONY: help install lab test quick notebooks solutions exercises bench clean
 
 help:
 	@echo "make lab        open the course in JupyterLab (ARGS=--no-browser on a headless machine)"
 	@echo "make test       the whole must-pass suite (unit, notebooks, grading round trip)"
 	@echo "make quick      unit tests only: fast iteration"
+	@echo "make notebooks  rebuild notebooks/ from notebooks/src/ (ARGS=04 for one)"
+	@echo "make solutions  rebuild solutions/ from exercises_src/ (ARGS=<assignment> for one)"
 	@echo "make exercises  regenerate exercises/ from solutions/ with nbgrader"
 	@echo "make bench      run benchmarks/ and print their figures"
 
@@ -53,6 +55,9 @@ quick: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/build_notebooks.py $(ARGS)
+
+solutions: $(STAMP)
+	$(BIN)/python tools/build_solutions.py $(ARGS)
 
 exercises: $(STAMP)
 	$(BIN)/python tools/make_exercises.py
