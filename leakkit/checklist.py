@@ -318,7 +318,9 @@ def audit(
 
         say("running your evaluation under leakkit.trace")
         # Rows of a given test frame are held out even when the code splits by hand.
-        with trace(held_out=test) as t:
+        with trace() as t:
+            if test is not None:
+                t.hold_out(test, name="the test frame")
             evaluation()
         traced = list(t.findings)
 

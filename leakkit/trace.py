@@ -120,6 +120,7 @@ class SplitRecord:
     inside_search: bool = False
     time: float = 0.0
     frame_key: int | None = None
+    declared: bool = False  # held-out rows declared with Trace.hold_out (no training side)
 
 
 @dataclass(eq=False)
@@ -485,7 +486,7 @@ class Trace:
         if rows is None:
             raise TypeError(f"X: could not read rows from a {type(X).__name__}; pass an array or a DataFrame.")
         rec = SplitRecord(id=self._next_id(), splitter=name, rows=rows, internal=False, inside_search=False,
-                          time=-1.0, frame_key=fkey)
+                          time=-1.0, frame_key=fkey, declared=True)
         rec.folds.append((np.zeros(0, dtype=np.intp), np.arange(len(rows))))
         self.splits.append(rec)
         self._findings = None
@@ -789,6 +790,7 @@ class Trace:
         eval_splits = [s for s in self.splits if s.id in indexes]
         pred_roots = [resolve(p.rows) for p in self.predictions]
         reuse: dict[int, dict] = {}
+        declared_dups: dict[int, tuple] = {}
         for s in eval_splits:
             ix = indexes[s.id]
             where = f"{s.splitter}" + (" inside a grid search" if s.inside_search else "")
@@ -898,6 +900,13 @@ class Trace:
                         seen_u = ix.mask_of(fr)
                         hit = seen_u[pos] & ho[pos]
                         seen = int(hit.sum())
+                        if seen and s.declared and seen < 0.5 * len(pos) and seen < 0.5 * len(fr):
+                            # A declared test set has no training side: a fit mostly on other rows
+                            # that met a few held-out rows met copies of them (duplicates).
+                            prev = declared_dups.get(s.id)
+                            if prev is None or seen > prev[0]:
+                                declared_dups[s.id] = (seen, int(len(pos)), np.flatnonzero(hit))
+                            continue
                         if seen:
                             reported.add((fid, s.id))
                             findings.append(Finding(
@@ -918,6 +927,16 @@ class Trace:
                     key = hash(ix.uniq[te_m].tobytes())
                     pool = reuse.setdefault(key, {"split": s, "fold": k, "n": int(te_m.sum()), "preds": []})
                     pool["preds"].extend(p for p, _ in scoring if all(p is not q for q in pool["preds"]))
+        for sid, (seen, held, rows) in declared_dups.items():
+            s = next(x for x in self.splits if x.id == sid)
+            findings.append(Finding(
+                "duplicates_across_split", "fail" if seen >= 0.01 * held else "warn",
+                f"{seen} of the {held} rows of {s.splitter} have an identical copy among the rows a model was "
+                f"fitted on: the model is tested on rows it memorised. Remove duplicates before splitting, or "
+                f"split by entity (GroupKFold / GroupShuffleSplit).",
+                rows=capped_rows(rows),
+                evidence={"splitter": s.splitter, "n_rows": seen, "n_held_out_seen": seen, "n_held_out": held},
+            ))
         # 5. The same held-out rows scored by many models or settings.
         for pool in reuse.values():
             preds = pool["preds"]

@@ -474,3 +474,17 @@ def test_declared_held_out_rows_for_a_split_made_by_hand():
     assert t2.findings == []
     with pytest.raises(TypeError, match="held_out"):
         leakkit.trace(held_out=3)
+
+
+def test_declared_test_set_with_copies_in_train_reports_duplicates_once():
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(300, 4)), rng.integers(0, 2, 300)
+    X_tr, X_te, y_tr, y_te = X[:240], X[240:], y[:240], y[240:]
+    X_tr = np.vstack([X_tr, X_te[:5]])
+    y_tr = np.concatenate([y_tr, y_te[:5]])
+    with leakkit.trace(held_out=X_te) as t:
+        for C in (1.0,):
+            pipe = make_pipeline(StandardScaler(), LogisticRegression(C=C)).fit(X_tr, y_tr)
+            pipe.score(X_te, y_te)
+    assert checks(t) == ["duplicates_across_split"]
+    assert t.findings[0].evidence["n_held_out_seen"] == 5

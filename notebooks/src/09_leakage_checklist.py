@@ -431,8 +431,9 @@ print("flagged about time order, which was not planted:", "; ".join(time_finding
 #
 # The audit also has blind spots that this project did not exercise. The tracer sees
 # scikit-learn estimators and splitters only: a mean computed with pandas before the split is
-# invisible to it, and so is a split made by indexing with ready-made positions (which is why
-# the test reads were counted with a `HeldOutSet` here). A feature can also leak without
+# invisible to it. A split made by indexing with ready-made positions calls no splitter either;
+# the audit declares the `test=` frame as held out, and in your own code
+# `leakkit.trace(held_out=X_test)` does the same. A feature can also leak without
 # being strong enough, alone, to be flagged; question 1 still has to be asked column by
 # column, by someone who knows when each column is written.
 #
