@@ -104,14 +104,19 @@ def main(argv: list[str] | None = None) -> int:
                 status = 1
             continue
         seconds, bad = build(src)
-        if bad:
-            status = 1
-            print(f"{src.stem}: NOT written ({seconds:.1f} s)")
-            for b in bad:
-                print(f"    {b}")
-        else:
-            print(f"{src.stem}: {seconds:.1f} s")
+        status |= report(src.stem, seconds, bad)
     return status
+
+
+def report(name: str, seconds: float, bad: list[str]) -> int:
+    """Print one built notebook's time, or why it was not written; 1 if it was not."""
+    if not bad:
+        print(f"{name}: {seconds:.1f} s")
+        return 0
+    print(f"{name}: NOT written ({seconds:.1f} s)")
+    for line in bad:
+        print(f"    {line}")
+    return 1
 
 
 if __name__ == "__main__":

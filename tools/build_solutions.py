@@ -25,7 +25,7 @@ import jupytext
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_notebooks import clean, execute, problems  # noqa: E402  (shared with the course notebooks)
+from build_notebooks import clean, execute, problems, report  # noqa: E402  (shared with the course notebooks)
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "exercises_src"
@@ -95,13 +95,7 @@ def main(argv: list[str] | None = None) -> int:
                 status = 1
             continue
         seconds, bad = build(src)
-        if bad:
-            status = 1
-            print(f"{src.stem}: NOT written ({seconds:.1f} s)")
-            for b in bad:
-                print(f"    {b}")
-        else:
-            print(f"{src.stem}: {seconds:.1f} s")
+        status |= report(src.stem, seconds, bad)
     return status
 
 
