@@ -26,7 +26,7 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.1.0"
 
-_SUBMODULES = ("datasets", "detect", "evaluate", "llm", "checklist", "plot", "grading")
+_SUBMODULES = ("datasets", "detect", "evaluate", "llm", "checklist", "plot", "grading", "autograde")
 
 __all__ = [
     "__version__", "Finding", "Trace", "trace",

@@ -1,8 +1,10 @@
 """The ``leakkit`` command.
 
     leakkit audit DATA.csv --target COL [--time COL] [--group COL] [--test TEST.csv] [--format text|json]
+    leakkit grade ASSIGNMENT [--jobs N] [--course DIR]
 
-runs the leakage checklist's data checks from the shell. Exit status: 0 when nothing was
+``audit`` runs the leakage checklist's data checks from the shell; ``grade`` autogrades a
+cohort of nbgrader submissions (see :mod:`leakkit.autograde`). Exit status: 0 when nothing was
 found, 1 when leakage was found (so it can gate a CI job), 2 on bad input (a one-line
 message on stderr, never a traceback). Progress goes to stderr, the report to stdout.
 """
@@ -94,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--format", choices=("text", "json"), default="text", help="report format (default text)")
     au.add_argument("--threshold", type=float, default=0.9, metavar="AUC",
                     help="flag a single column predicting the target at least this well (default 0.9)")
+    from .autograde import add_grade_parser
+
+    add_grade_parser(sub)
     return ap
 
 
@@ -106,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         if args.command == "audit":
             return _audit(args)
+        if args.command == "grade":
+            from .autograde import run_grade
+
+            return run_grade(args)
         raise _UsageError(f"leakkit: unknown command {args.command!r}")  # pragma: no cover
     except _UsageError as exc:
         print(str(exc), file=sys.stderr)

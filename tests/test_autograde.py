@@ -1,0 +1,574 @@
+"""Tests for leakkit.autograde, the cohort grading driver behind ``leakkit grade``.
+
+Fast tests (no kernel): the static reading of submissions, the report, the progress bar
+and the command's bad-input errors. Tests marked ``nbgrader`` grade real notebooks: every
+adversarial and broken submission of tests/submissions/adversarial/ in ONE cohort run
+(with the course's own nbgrader_config.py, Execute.timeout shortened for the loops), then
+a re-run, a forced re-grade, an interrupted run and a deadline.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leakkit import autograde
+from leakkit.autograde import CohortReport, add_grade_parser, grade_cohort, run_grade, suspicious_code
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "submissions" / "adversarial"
+ASSIGNMENT = "leak_quiz"
+TIMEOUT = 15  # Execute.timeout for the test course: the loops cost this much, honest cells need far less
+
+
+# =====================================================================================
+# Static reading of learner code
+# =====================================================================================
+@pytest.mark.parametrize("code, expected", [
+    ("from leakkit import grading\ngrading.check_no_leak = lambda *a, **k: None", "replaces grading.check_no_leak"),
+    ("import leakkit.grading as g\ng.check_close = print", "replaces g.check_close"),
+    ("import leakkit\nsetattr(leakkit.grading, 'check_close', print)", "replaces an attribute of leakkit.grading"),
+    ("import sklearn.metrics\ndel sklearn.metrics.roc_auc_score", "deletes sklearn.metrics.roc_auc_score"),
+    ("get_ipython().showtraceback = None", "reaches into IPython (get_ipython)"),
+    ("ip = get_ipython()\nip.input_transformers_post.append(f)", "changes how IPython runs or reports cells"),
+    ("from IPython.core.interactiveshell import InteractiveShell", "reaches into IPython"),
+    ("import os\nos._exit(0)", "kills the kernel (os._exit)"),
+    ("from os import _exit\n_exit(1)", "kills the kernel (os._exit)"),
+    ("import sys\nsys.modules['leakkit.grading'] = None", "touches sys.modules"),
+    ("import builtins\nbuiltins.print = None", "changes Python's builtins"),
+    ("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)", "changes signal handlers"),
+    ("globals()['grading'] = None", "writes into a namespace through globals()"),
+    ("exec('x = 1')", "runs generated code (exec)"),
+    ("from leakkit.trace import _unpatch", "uses leakkit internals"),
+    ("import leakkit.autograde", "touches the grading driver"),
+    ("!rm visits.csv", "runs a shell command"),
+    ("%%bash\nrm visits.csv", "runs a %%bash cell"),
+    ("def f():\n    global np\n    np = None", "redefines np, which the tests use"),
+    ("grading = object()", "redefines grading, which the tests use"),
+    ("def grading():\n    pass", "redefines grading, which the tests use"),
+    ("import numpy as grading", "redefines grading, which the tests use"),
+])
+def test_suspicious_code_flags_what_changes_grading(code, expected):
+    protected = {"grading": "leakkit.grading", "np": "numpy", "_check": "test_x:_check"}
+    found = suspicious_code(code, protected=protected)
+    assert any(expected in f for f in found), found
+
+
+@pytest.mark.parametrize("code", [
+    "import numpy as np\nscores = np.arange(3)\nprint(scores.mean())",
+    "from leakkit import grading\nfrom leakkit.detect import duplicate_rows",  # re-importing what the tests import
+    "import pandas as pd\npd.options.display.max_rows = 20",
+    "import matplotlib.pyplot as plt\nplt.rcParams['figure.figsize'] = (5, 3)\nplt.show()",
+    "%matplotlib inline\nimport numpy as np",
+    "from sklearn.linear_model import LogisticRegression\nmodel = LogisticRegression()\nmodel.C = 2.0",
+    "import numpy as np\nnp.random.seed(0)",
+    "def f(x):\n    y = x + 1\n    return y",
+    "this is not python (",  # nbgrader scores syntax errors itself
+    (FIXTURES / "build_fixtures.py").read_text().split("Q2_DIFFERENT = '''")[1].split("'''")[0],
+])
+def test_suspicious_code_is_silent_on_honest_code(code):
+    assert suspicious_code(code, protected={"grading": "leakkit.grading", "np": "numpy"}) == []
+
+
+@given(alias=st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True),
+       attrs=st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True), min_size=1, max_size=3))
+@settings(max_examples=60, deadline=None)
+def test_any_store_into_an_imported_module_is_flagged(alias, attrs):
+    import keyword
+
+    target = ".".join([alias, *attrs])
+    if keyword.iskeyword(alias) or any(keyword.iskeyword(a) for a in attrs) or autograde._HARMLESS_STORES.search(target):
+        return  # not Python, or a display setting (pd.options..., rcParams) that honest code changes
+    found = suspicious_code(f"import leakkit.grading as {alias}\n{target} = None")
+    assert f"replaces {target}" in found
+
+
+@given(name=st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True), n=st.integers(0, 10**6),
+       func=st.sampled_from(["arange", "zeros", "ones", "sqrt", "log1p"]))
+@settings(max_examples=60, deadline=None)
+def test_ordinary_assignments_raise_nothing(name, n, func):
+    import keyword
+
+    if keyword.iskeyword(name) or name in ("np", "grading", "exec", "eval", "compile", "get_ipython"):
+        return
+    code = f"import numpy as np\n{name} = np.{func}({n})\nprint({name})"
+    assert suspicious_code(code, protected={"np": "numpy", "grading": "leakkit.grading"}) == []
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=100, deadline=None)
+def test_suspicious_code_never_raises_on_any_text(text):
+    found = suspicious_code(text)
+    assert isinstance(found, list) and all(isinstance(f, str) for f in found)
+
+
+def test_suspicious_code_rejects_bad_input():
+    with pytest.raises(TypeError, match="source"):
+        suspicious_code(b"import os")
+    with pytest.raises(TypeError, match="protected"):
+        suspicious_code("x = 1", protected=["grading"])
+
+
+# =====================================================================================
+# Comparing a submission with the assignment
+# =====================================================================================
+def _cells():
+    C = autograde._SourceCell
+    return [
+        C("setup", "code", True, False, False, None, "import numpy as np", "import numpy as np"),
+        C("answer", "code", False, False, True, None, "x = 1", "raise NotImplementedError()"),
+        C("test_x", "code", True, True, False, 2.0, "assert x == 1\n### BEGIN HIDDEN TESTS\nassert x\n"
+          "### END HIDDEN TESTS", "assert x == 1"),
+    ]
+
+
+def _nb(*cells):
+    def cell(gid, source, cell_type="code", **meta):
+        m = {"grade_id": gid, "locked": gid != "answer", "grade": gid == "test_x", "solution": gid == "answer",
+             "schema_version": 3}
+        if gid == "test_x":
+            m["points"] = 2
+        m.update(meta)
+        return {"cell_type": cell_type, "source": source, "metadata": {"nbgrader": m}}
+
+    return {"cells": [cell(*c[:2], **(c[2] if len(c) > 2 else {})) for c in cells]}
+
+
+def test_structure_flags_an_untouched_submission_is_clean():
+    nb = _nb(("setup", "import numpy as np"), ("answer", "x = 1"), ("test_x", "assert x == 1\n"))
+    assert autograde._structure_flags(nb, _cells()) == ([], [])
+
+
+@pytest.mark.parametrize("cells, expected", [
+    ([("setup", "import numpy as np"), ("answer", "x = 1"), ("test_x", "pass")], "edited test cell 'test_x'"),
+    ([("setup", "import numpy as np"), ("answer", "x = 1")], "deleted test cell 'test_x'"),
+    ([("answer", "x = 1"), ("test_x", "assert x == 1")], "deleted locked cell 'setup'"),
+    ([("setup", "import numpy as np"), ("answer", "x = 1"), ("test_x", "assert x == 1"), ("test_x", "assert x == 1")],
+     "duplicated cell 'test_x'"),
+    ([("setup", "import numpy as np"), ("answer", "x = 1"), ("test_x", "assert x == 1", {"points": 20})],
+     "changed the grading metadata of cell 'test_x' (points)"),
+    ([("setup", "import numpy as np"), ("answer", "x = 1"), ("test_x", "assert x == 1", {"locked": False})],
+     "changed the grading metadata of cell 'test_x' (locked)"),
+])
+def test_structure_flags_find_tampering(cells, expected):
+    flags, _ = autograde._structure_flags(_nb(*cells), _cells())
+    assert any(expected in f for f in flags), flags
+
+
+def test_structure_flags_a_changed_cell_type():
+    nb = _nb(("setup", "import numpy as np"), ("answer", "x = 1"), ("test_x", "assert x == 1"))
+    nb["cells"][2]["cell_type"] = "markdown"
+    flags, _ = autograde._structure_flags(nb, _cells())
+    assert flags == ["changed cell 'test_x' from code to markdown (nbgrader changed it back)"]
+
+
+def test_only_cells_that_really_run_are_scanned():
+    nb = _nb(("setup", "import os; os._exit(0)"), ("answer", "x = 1"), ("test_x", "assert x == 1"))
+    nb["cells"].append({"cell_type": "code", "source": "y = 2", "metadata": {}})
+    nb["cells"].append({"cell_type": "markdown", "source": "os._exit(0)", "metadata": {}})
+    labels = [label for label, _ in autograde._learner_cells(nb, _cells())]
+    assert labels == ["'answer'", "4"]  # the locked cell is restored by nbgrader; markdown never runs
+
+
+# =====================================================================================
+# The kernel guard's restore step (the kernel side, on a hand-made state)
+# =====================================================================================
+def _guard_state():
+    import types
+
+    mod = types.ModuleType("fake_checks")
+    exec("def check(x):\n    return x > 0\n", mod.__dict__)  # noqa: S102
+    mod.check.__module__ = "fake_checks"
+
+    class Shell:
+        pass
+
+    shell = Shell()
+    shell.user_ns = {"checks": mod}
+    shell.events = types.SimpleNamespace(callbacks={"pre_run_cell": []})
+    shell.custom_exceptions = ()
+    for name in autograde._SHELL_LISTS:
+        setattr(shell, name, [])
+    state = {
+        "entries": [(mod, "check", mod.check, "fake_checks.check")],
+        "class_keys": {Shell: set(vars(Shell))},
+        "shell": shell,
+        "shell_attrs": {"custom_exceptions": ()},
+        "lists": {name: [] for name in autograde._SHELL_LISTS},
+        "events": {"pre_run_cell": []},
+        "sys": {"excepthook": sys.excepthook, "stdout": sys.stdout, "stderr": sys.stderr,
+                "trace": sys.gettrace(), "profile": sys.getprofile()},
+        "bound": {"checks": mod},
+    }
+    return state, mod, shell
+
+
+def test_guard_restores_what_was_replaced_and_says_what():
+    state, mod, shell = _guard_state()
+    original = mod.check
+    assert autograde._guard_restore(state) == []
+    mod.check = lambda x: True
+    shell.user_ns["checks"] = object()
+    shell.input_transformers_post.append(lambda lines: lines)
+    shell.custom_exceptions = (Exception,)
+    changes = autograde._guard_restore(state)
+    assert mod.check is original and shell.user_ns["checks"] is mod
+    assert shell.input_transformers_post == [] and shell.custom_exceptions == ()
+    assert "fake_checks.check was replaced" in changes
+    assert "checks (set by the assignment's locked cells) was rebound" in changes
+    assert "IPython's input_transformers_post were changed" in changes
+    assert "the IPython shell's custom_exceptions was replaced" in changes
+    del mod.check
+    assert autograde._guard_restore(state) == ["fake_checks.check was deleted"] and mod.check is original
+
+
+def test_guard_accepts_a_reloaded_module_as_unchanged():
+    state, mod, _ = _guard_state()
+    exec("def check(x):\n    return x > 0\n", mod.__dict__)  # noqa: S102 - what importlib.reload does
+    mod.check.__module__ = "fake_checks"
+    reloaded = mod.check
+    assert autograde._guard_restore(state) == []
+    assert mod.check is reloaded  # kept, and now the reference
+    mod.check = lambda x: True
+    assert autograde._guard_restore(state) == ["fake_checks.check was replaced"] and mod.check is reloaded
+
+
+# =====================================================================================
+# The report, the progress bar, the command's errors
+# =====================================================================================
+def _summary():
+    rows = []
+    for i, (status, pct, review) in enumerate([("graded", 100.0, False), ("graded", 100.0, False),
+                                                ("graded", 25.0, False), ("crashed", 25.0, True),
+                                                ("failed", 0.0, True)]):
+        rows.append({"student": f"s{i}", "status": status, "score": pct / 25, "max_score": 5.0,
+                     "auto_score": pct / 25, "auto_max_score": 4.0, "auto_percent": pct, "failed_tests": "",
+                     "manual_cells": int(not review), "needs_review": review,
+                     "flags": "crashed: the kernel died; tampered: x" if review else "", "notes": "",
+                     "seconds": 3.0, "graded_now": True})
+    return pd.DataFrame(rows)
+
+
+def test_report_states_the_finding_and_writes_csv_and_plot(tmp_path):
+    report = CohortReport("week1", _summary(), out_dir=tmp_path)
+    assert report.headline() == "2 of 5 submissions passed every automatic test (median 25 %); 2 need a human look"
+    csv, png = report.write()
+    back = pd.read_csv(csv)
+    assert list(back.columns) == autograde._SUMMARY_COLUMNS
+    assert list(back["student"]) == ["s0", "s1", "s2", "s3", "s4"]
+    assert png.stat().st_size > 5000 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    ax = report.plot()
+    assert ax.get_title(loc="left") == report.headline().replace("; ", "\n")
+    heights = [p.get_height() for p in ax.patches]
+    assert sum(heights) == 5  # every submission is in one bar
+    text = str(report)
+    assert "Needs a human look (2):" in text and "s3" in text and "tampered: x" in text
+    assert "Needs manual grading: 3 answer cells in 3 submissions (grade them in nbgrader's formgrader): s0, s1, s2." in text
+    assert len(report.needs_review) == 2 and len(report.needs_manual_grading) == 3
+
+
+def test_report_rejects_a_frame_without_the_columns():
+    with pytest.raises(ValueError, match="missing columns"):
+        CohortReport("week1", pd.DataFrame({"student": ["a"]}))
+    with pytest.raises(TypeError, match="DataFrame"):
+        CohortReport("week1", [{"student": "a"}])
+
+
+def test_progress_bar_is_plain_text_one_line_per_submission_off_a_terminal():
+    out = io.StringIO()
+    bar = autograde._Progress(3, out, "grading week1")
+    bar.update("ada", "graded in 2.0 s", False)
+    bar.update("bo", "graded (kernel died)", True)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("grading week1 [########................] 1/3 ada: graded in 2.0 s")
+    assert "2/3 bo: graded (kernel died)" in lines[1] and "(1 to look at)" in lines[1]
+
+
+def test_grade_parser_and_bad_input_errors(tmp_path):
+    ap = argparse.ArgumentParser(prog="leakkit")
+    add_grade_parser(ap.add_subparsers(dest="command"))
+    args = ap.parse_args(["grade", "week1", "--jobs", "3", "--course", str(tmp_path), "--student", "a",
+                          "--student", "b", "--force"])
+    assert (args.jobs, args.student, args.force) == (3, ["a", "b"], True)
+    with pytest.raises(ValueError, match=r"^--course: folder .* not found") as e:
+        run_grade(ap.parse_args(["grade", "week1", "--course", str(tmp_path / "nope")]))
+    assert "\n" not in str(e.value)
+    with pytest.raises(ValueError, match=r"^ASSIGNMENT: no assignment 'week1' in ") as e:
+        run_grade(ap.parse_args(["grade", "week1", "--course", str(tmp_path)]))
+    assert "\n" not in str(e.value)
+    with pytest.raises(ValueError, match="--jobs"):
+        grade_cohort("week1", tmp_path, jobs=0)
+    with pytest.raises(ValueError, match="ASSIGNMENT"):
+        grade_cohort("../x", tmp_path)
+
+
+def test_leakkit_grade_command_exits_2_with_one_line(tmp_path, capsys):
+    from leakkit import cli
+
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    if "grade" not in sub.choices:
+        pytest.skip("leakkit.cli does not wire `grade` yet (add_grade_parser / run_grade)")
+    for argv in (["grade", "week1", "--course", str(tmp_path / "nope")], ["grade", "week1", "--course", str(tmp_path)]):
+        assert cli.main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("leakkit grade: error: ")
+
+
+# =====================================================================================
+# Grading real notebooks
+# =====================================================================================
+def _make_course(course: Path, students: list[str], *, timeout: int = TIMEOUT) -> Path:
+    """A course folder with the leak_quiz source and the given fixture submissions, using
+    the repository's nbgrader_config.py (IgnorePattern, LimitOutput...) with a short timeout."""
+    (course / "solutions").mkdir(parents=True)
+    shutil.copytree(FIXTURES / "source" / ASSIGNMENT, course / "solutions" / ASSIGNMENT)
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()  # noqa: F821\n"
+        f"load_subconfig({str(ROOT / 'nbgrader_config.py')!r})  # noqa: F821\n"
+        f"c.Execute.timeout = {timeout}\n")
+    for s in students:
+        d = course / "submitted" / s / ASSIGNMENT
+        d.mkdir(parents=True)
+        if s == "empty_submission":
+            continue  # an empty folder: git cannot keep one, so it is made here
+        shutil.copy(FIXTURES / f"{s}.ipynb", d / f"{ASSIGNMENT}.ipynb")
+        if s == "data_modified":
+            shutil.copy(FIXTURES / "data_modified.visits.csv", d / "visits.csv")
+        elif s != "data_deleted":
+            shutil.copy(FIXTURES / "source" / ASSIGNMENT / "visits.csv", d / "visits.csv")
+    return course
+
+
+def _grades(course: Path) -> dict:
+    from nbgrader.api import Gradebook
+
+    out = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "data-leakage") as gb:
+        for sub in gb.find_assignment(ASSIGNMENT).submissions:
+            for nb in sub.notebooks:
+                for g in nb.grades:
+                    out[(sub.student.id, g.name)] = (g.auto_score, g.manual_score, g.needs_manual_grade)
+    return out
+
+
+def _autograded_stamps(course: Path) -> dict:
+    return {str(p.relative_to(course)): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted((course / "autograded").rglob("*.ipynb"))}
+
+
+# (automatically graded points out of 4, status, needs a human look, a phrase of its flags)
+EXPECTED = {
+    # honest work, however it is written, keeps full marks and raises nothing
+    "honest": (4, "graded", False, ""),
+    "different_but_correct": (4, "graded", False, ""),
+    "warnings_on_stderr": (4, "graded", False, ""),  # IgnorePattern drops scikit-learn's warnings
+    "print_flood": (4, "graded", False, ""),  # LimitOutput truncates; a note, not a flag
+    "data_deleted": (4, "graded", False, ""),  # nbgrader grades with the released file
+    # wrong or leaky work earns what its answers earn
+    "blank": (0, "graded", False, ""),
+    "leaky": (1, "graded", False, ""),
+    "hard_coded": (0, "graded", False, ""),  # the hidden tests use data made at grading time
+    "data_modified": (3, "graded", False, ""),  # the doctored file is replaced by the original
+    # tampering: no more than the same answers earn honestly, and a flag
+    "edited_test": (3, "graded", True, "edited test cell 'test_n_patients'"),
+    "deleted_test": (1, "graded", True, "deleted test cell 'test_cv_no_leak'"),
+    "duplicated_cell": (4, "graded", True, "duplicated cell 'test_n_patients'"),
+    "cell_type_changed": (1, "graded", True, "changed cell 'test_cv_no_leak' from code to markdown"),
+    "monkeypatch_grading": (1, "graded", True, "leakkit.grading.check_no_leak was replaced"),
+    "rebinds_grading": (1, "graded", True, "grading (set by the assignment's locked cells) was rebound"),
+    "redefines_helper": (3, "graded", True, "_fresh_patients (set by the assignment's locked cells) was rebound"),
+    "patch_during_test": (1, "graded", True, "while test 'test_cv_near_chance' ran (the test scored 0)"),
+    "traceback_hooks": (0, "graded", True, "showtraceback was replaced"),
+    "swallow_errors": (0, "graded", True, "input_transformers_post were changed"),
+    "data_rewritten": (3, "graded", True, "the code changed visits.csv while it was being graded"),
+    # broken: graded as far as possible, flagged, and the cohort goes on
+    "infinite_loop": (4, "timed out", True, f"cell 'honest_cv_accuracy' ran past {TIMEOUT} s and was interrupted"),
+    "unstoppable_loop": (1, "timed out", True, "ignored the interrupt, so the kernel was stopped"),
+    "kernel_killed": (1, "crashed", True, "the kernel died in cell 'honest_cv_accuracy'"),
+    "malformed_json": (0, "failed", True, "leak_quiz.ipynb is not valid notebook JSON"),
+    "empty_submission": (0, "empty", True, "empty submission"),
+}
+# The fixture whose answers (without the cheat) are the same: a cheat earns no more.
+SAME_ANSWERS = {"monkeypatch_grading": "leaky", "rebinds_grading": "leaky", "patch_during_test": "leaky",
+                "deleted_test": "leaky", "cell_type_changed": "leaky", "traceback_hooks": "blank",
+                "swallow_errors": "blank", "hard_coded": "honest", "duplicated_cell": "honest",
+                "infinite_loop": "honest", "kernel_killed": "honest", "unstoppable_loop": "honest",
+                "malformed_json": "honest", "data_deleted": "honest", "warnings_on_stderr": "honest",
+                "print_flood": "honest", "redefines_helper": "data_modified"}
+
+
+def test_every_fixture_has_an_expected_outcome():
+    made = {p.stem for p in FIXTURES.glob("*.ipynb")} | {"empty_submission"}
+    assert made == set(EXPECTED)
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory):
+    course = _make_course(tmp_path_factory.mktemp("course"), sorted(EXPECTED))
+    progress = io.StringIO()
+    report = grade_cohort(ASSIGNMENT, course, jobs=2, progress=progress)
+    return course, report, progress.getvalue()
+
+
+@pytest.mark.nbgrader
+@pytest.mark.slow
+def test_adversarial_cohort_in_one_run(cohort):
+    course, report, progress = cohort
+    s = report.summary.set_index("student")
+    assert sorted(s.index) == sorted(EXPECTED)
+    problems = []
+    for student, (points, status, review, phrase) in EXPECTED.items():
+        row = s.loc[student]
+        got = (row["auto_score"], row["status"], bool(row["needs_review"]))
+        if got != (points, status, review) or phrase not in row["flags"]:
+            problems.append(f"{student}: expected {(points, status, review, phrase)}, got {got} {row['flags']!r}")
+        if not review and row["flags"]:
+            problems.append(f"{student}: unexpected flags {row['flags']!r}")
+    assert not problems, "\n".join(problems)
+    for cheat, same in SAME_ANSWERS.items():
+        assert s.loc[cheat, "auto_score"] <= s.loc[same, "auto_score"], cheat
+    assert (s["auto_max_score"] == 4).all() and (s["max_score"] == 5).all()
+    # the written answer is left to a person; an unanswered one is scored 0 by nbgrader
+    assert s.loc["honest", "manual_cells"] == 1 and s.loc["blank", "manual_cells"] == 0
+    assert "differs from the released one" in s.loc["data_modified", "notes"]
+    assert "missing from the submission" in s.loc["data_deleted", "notes"]
+    assert "output truncated" in s.loc["print_flood", "notes"]
+    assert s.loc["honest", "failed_tests"] == "" and s.loc["leaky", "failed_tests"] == "test_cv_no_leak test_cv_near_chance"
+    # what nbgrader itself recorded agrees
+    g = _grades(course)
+    assert g[("honest", "test_cv_no_leak")] == (2.0, None, False)
+    assert g[("monkeypatch_grading", "test_cv_no_leak")] == (0.0, None, False)
+    assert g[("honest", "written_answer")][2] is True  # nbgrader: needs manual grading
+    # outputs: the report, the plot, a progress line per submission on the stream
+    assert (course / "grades" / ASSIGNMENT / "summary.csv").exists()
+    assert (course / "grades" / ASSIGNMENT / "scores.png").stat().st_size > 5000
+    assert progress.count(f"grading {ASSIGNMENT} [") == len(EXPECTED) - 1  # the empty one needs no grading
+    assert f"{len(EXPECTED) - 1}/{len(EXPECTED) - 1}" in progress
+    assert f"Needs a human look ({sum(v[2] for v in EXPECTED.values())}):" in str(report)
+
+
+@pytest.mark.nbgrader
+@pytest.mark.slow
+def test_the_warning_that_ignorepattern_drops_is_real():
+    """warnings_on_stderr earns full marks above only because the course's IgnorePattern
+    removes scikit-learn's warning from the test cells' stderr: the warning is there."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    nb = json.loads((FIXTURES / "warnings_on_stderr.ipynb").read_text())
+    code = next("".join(c["source"]) for c in nb["cells"]
+                if c["metadata"].get("nbgrader", {}).get("grade_id") == "honest_cv_accuracy")
+    ns: dict = {}
+    exec(code, ns)  # noqa: S102 - our own fixture
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ns["honest_cv_accuracy"](rng.normal(size=(80, 1000)), rng.integers(0, 2, 80))
+    assert any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    import re
+
+    from traitlets.config.loader import PyFileConfigLoader
+
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    assert cfg.IgnorePattern.enabled and re.search(cfg.IgnorePattern.pattern, "ConvergenceWarning: lbfgs failed")
+
+
+@pytest.mark.nbgrader
+@pytest.mark.slow
+def test_rerun_grades_nothing_and_changes_no_grade(cohort):
+    course, first, _ = cohort
+    grades, stamps = _grades(course), _autograded_stamps(course)
+    again = grade_cohort(ASSIGNMENT, course, jobs=2)
+    s = again.summary.set_index("student")
+    # only the submissions nbgrader could not grade are tried again (and fail again)
+    assert set(s.index[s["graded_now"]]) == {"malformed_json", "empty_submission"}
+    assert _grades(course) == grades
+    assert _autograded_stamps(course) == stamps
+    cols = ["status", "auto_score", "needs_review", "flags"]
+    pd.testing.assert_frame_equal(s[cols], first.summary.set_index("student")[cols])
+
+
+@pytest.mark.nbgrader
+@pytest.mark.slow
+def test_grading_again_gives_the_same_scores(cohort):
+    course, first, _ = cohort
+    some = ["honest", "leaky", "hard_coded", "rebinds_grading"]
+    again = grade_cohort(ASSIGNMENT, course, jobs=2, students=some, force=True)
+    s, f = again.summary.set_index("student"), first.summary.set_index("student")
+    assert sorted(s.index) == sorted(some) and s["graded_now"].all()
+    assert s.loc[some, "auto_score"].tolist() == f.loc[some, "auto_score"].tolist()
+    seed = (course / "grades" / ASSIGNMENT / "grading_seed").read_text().strip()
+    assert seed.isdigit()  # the kernels' LEAKKIT_GRADING_SEED: the same fresh data on every run
+
+
+@pytest.mark.nbgrader
+@pytest.mark.slow
+def test_an_interrupted_run_is_finished_by_the_next_and_keeps_its_grades(tmp_path):
+    students = ["blank", "honest", "leaky", "hard_coded"]
+    course = _make_course(tmp_path / "course", students)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    code = ("import argparse, sys\nfrom leakkit.autograde import run_grade\n"
+            f"sys.exit(run_grade(argparse.Namespace(assignment={ASSIGNMENT!r}, course={str(course)!r}, jobs=1)))")
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    journal = course / "grades" / ASSIGNMENT / "journal.jsonl"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if journal.exists() and journal.read_text().count("\n") >= 1:
+            break
+        time.sleep(0.2)
+    assert proc.poll() is None, proc.communicate()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "run the same command again" in err
+    done = [json.loads(line)["student"] for line in journal.read_text().splitlines()]
+    assert 1 <= len(done) < len(students)
+    grades, stamps = _grades(course), _autograded_stamps(course)
+    kept_grades = {k: v for k, v in grades.items() if k[0] in done}
+    kept_files = {k: v for k, v in stamps.items() if k.split(os.sep)[1] in done}
+    assert len(kept_files) == len(done)
+
+    report = grade_cohort(ASSIGNMENT, course, jobs=2)
+    s = report.summary.set_index("student")
+    assert set(s.index[~s["graded_now"]]) == set(done)
+    assert list(s.loc[students, "auto_score"]) == [0.0, 4.0, 1.0, 0.0]
+    assert (s["status"] == "graded").all()
+    after = _grades(course)
+    assert {k: v for k, v in after.items() if k[0] in done} == kept_grades
+    assert {k: v for k, v in _autograded_stamps(course).items() if k.split(os.sep)[1] in done} == kept_files
+
+
+@pytest.mark.nbgrader
+@pytest.mark.slow
+def test_a_submission_past_the_deadline_is_stopped_and_not_retried_by_default(tmp_path):
+    course = _make_course(tmp_path / "course", ["unstoppable_loop", "blank"], timeout=60)
+    report = grade_cohort(ASSIGNMENT, course, jobs=2, deadline=25)
+    s = report.summary.set_index("student")
+    assert s.loc["unstoppable_loop", "status"] == "timed out"
+    assert "grading was stopped at the deadline" in s.loc["unstoppable_loop", "flags"]
+    assert s.loc["unstoppable_loop", "auto_score"] == 0  # nothing recorded: 0 until a person looks
+    # nbgrader wrote its sanitized copy before running it: that is not a graded notebook
+    assert (course / "autograded" / "unstoppable_loop" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
+    assert s.loc["blank", "status"] == "graded"  # the other submission was graded all the same
+    out = io.StringIO()
+    again = grade_cohort(ASSIGNMENT, course, jobs=1, progress=out)
+    assert not again.summary["graded_now"].any()
+    assert "stopped at the deadline in an earlier run, not retried: unstoppable_loop" in out.getvalue()
