@@ -241,7 +241,10 @@ def main(argv: list[str] | None = None) -> dict:
             retries = sum(r["retries"] for r in rs)
             extra = f", {retries} gradebook retries" if name.startswith("leakkit") else ""
             print(f"  {name:<33} {wall / n:5.2f} s/submission wall ({wall:6.1f} s), {cpu / n:5.2f} s/submission CPU, "
-                  f"throughput x{ref / wall:.2f}   (cores available {cap:.2f}{extra})")
+                  f"cores used {cpu / wall:.2f}, throughput x{ref / wall:.2f}   (cores available {cap:.2f}{extra})")
+        if min(r["capacity"] for rs in results.values() for r in rs) < 1.8:
+            print("  The machine was shared (fewer than 1.8 cores available during some runs): the wall-time ratio "
+                  "is unreliable; CPU s/submission (the work) and cores used (the parallelism) are not.")
         db = gradebook_cost(base, assignment, students[: min(n, 20)])
         per = ref / n
         rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

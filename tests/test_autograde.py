@@ -297,6 +297,14 @@ def test_progress_bar_is_plain_text_one_line_per_submission_off_a_terminal():
     assert "2/3 bo: graded (kernel died)" in lines[1] and "(1 to look at)" in lines[1]
 
 
+def test_grading_seed_is_a_private_stable_secret(tmp_path):
+    seed = autograde._grading_seed(tmp_path / "grades")
+    assert seed.isdigit() and int(seed) > 0
+    assert autograde._grading_seed(tmp_path / "grades") == seed  # the same on every run
+    if os.name == "posix":
+        assert (tmp_path / "grades" / "grading_seed").stat().st_mode & 0o077 == 0  # not readable by others
+
+
 def test_grade_parser_and_bad_input_errors(tmp_path):
     ap = argparse.ArgumentParser(prog="leakkit")
     add_grade_parser(ap.add_subparsers(dest="command"))
@@ -340,6 +348,10 @@ def _make_course(course: Path, students: list[str], *, timeout: int = TIMEOUT) -
         "c = get_config()  # noqa: F821\n"
         f"load_subconfig({str(ROOT / 'nbgrader_config.py')!r})  # noqa: F821\n"
         f"c.Execute.timeout = {timeout}\n")
+    # The hidden tests' "fresh" data come from this secret (made at random on a first run):
+    # fixed here, so the suite grades the same data every time.
+    (course / "grades" / ASSIGNMENT).mkdir(parents=True)
+    (course / "grades" / ASSIGNMENT / "grading_seed").write_text("20261128\n")
     for s in students:
         d = course / "submitted" / s / ASSIGNMENT
         d.mkdir(parents=True)
@@ -448,6 +460,10 @@ def test_adversarial_cohort_in_one_run(cohort):
     assert "missing from the submission" in s.loc["data_deleted", "notes"]
     assert "output truncated" in s.loc["print_flood", "notes"]
     assert s.loc["honest", "failed_tests"] == "" and s.loc["leaky", "failed_tests"] == "test_cv_no_leak test_cv_near_chance"
+    # the kernels got the assignment's grading seed (the hidden tests draw their data from it)
+    explored = json.loads((course / "autograded" / "different_but_correct" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
+    printed = "".join("".join(o.get("text", "")) for c in explored["cells"] for o in c.get("outputs", []))
+    assert "grading seed: 20261128" in printed
     # what nbgrader itself recorded agrees
     g = _grades(course)
     assert g[("honest", "test_cv_no_leak")] == (2.0, None, False)
@@ -514,8 +530,7 @@ def test_grading_again_gives_the_same_scores(cohort):
     s, f = again.summary.set_index("student"), first.summary.set_index("student")
     assert sorted(s.index) == sorted(some) and s["graded_now"].all()
     assert s.loc[some, "auto_score"].tolist() == f.loc[some, "auto_score"].tolist()
-    seed = (course / "grades" / ASSIGNMENT / "grading_seed").read_text().strip()
-    assert seed.isdigit()  # the kernels' LEAKKIT_GRADING_SEED: the same fresh data on every run
+    assert (course / "grades" / ASSIGNMENT / "grading_seed").read_text().strip() == "20261128"  # kept
 
 
 @pytest.mark.nbgrader

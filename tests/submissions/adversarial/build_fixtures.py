@@ -298,8 +298,11 @@ def fixtures(rel: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
     _answer(nb, "honest_cv_accuracy", Q2_DIFFERENT)
     _answer(nb, "written_answer", WRITTEN)
     _insert_after(nb, "setup", '''
+import os
+
 import matplotlib.pyplot as plt
 
+print("grading seed:", os.environ.get("LEAKKIT_GRADING_SEED"))
 pd.options.display.max_rows = 20
 plt.rcParams["figure.figsize"] = (5, 3)
 visits.groupby("patient").size().plot.hist(title="visits per patient")
