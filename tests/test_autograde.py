@@ -328,8 +328,7 @@ def test_leakkit_grade_command_exits_2_with_one_line(tmp_path, capsys):
 
     parser = cli.build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    if "grade" not in sub.choices:
-        pytest.skip("leakkit.cli does not wire `grade` yet (add_grade_parser / run_grade)")
+    assert "grade" in sub.choices, "leakkit.cli must offer the grade subcommand"
     for argv in (["grade", "week1", "--course", str(tmp_path / "nope")], ["grade", "week1", "--course", str(tmp_path)]):
         assert cli.main(argv) == 2
         err = capsys.readouterr().err

@@ -446,9 +446,8 @@ def test_tuning_gap_rejects_bad_sizes(corpus):
 
 
 def test_works_on_the_course_corpus():
-    datasets = pytest.importorskip("leakkit.datasets")
-    if not hasattr(datasets, "make_qa_corpus"):
-        pytest.skip("leakkit.datasets.make_qa_corpus not available")
+    from leakkit import datasets
+
     qa = datasets.make_qa_corpus(n_documents=30, n_questions=80, random_state=0)
     dev, test = qa.split(test_size=0.5, random_state=0)
     best, dev_score, results = tune(qa.documents, default_param_grid(), dev)
