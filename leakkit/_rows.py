@@ -112,14 +112,15 @@ _SIGN = _U(1 << 63)
 
 
 def _float_bits(values: np.ndarray, decimals: int | None) -> np.ndarray:
-    """The float64 bits of ``values`` (a view when possible), with -0.0 read as 0.0."""
-    v = np.ascontiguousarray(values, dtype=np.float64)
+    """The float64 bits of ``values`` (a view when possible, in the same memory order), with
+    -0.0 read as 0.0."""
+    v = np.asarray(values, dtype=np.float64)
     if decimals is not None:
         v = np.round(v, decimals)
     bits = v.view(np.uint64)
     negzero = bits == _SIGN
     if negzero.any():
-        bits = bits.copy()
+        bits = bits.copy(order="K")
         bits[negzero] = 0
     return bits
 
@@ -176,7 +177,11 @@ def column_hashes(X: Any, *, decimals: int | None = None, normalize_text: bool =
         return [X.name], _series_hash(X, decimals, normalize_text)[:, None]
     if isinstance(X, pd.DataFrame):
         names = list(X.columns)
-        H = np.empty((len(X), X.shape[1]), dtype=np.uint64)
+        if X.shape[1] and all(isinstance(t, np.dtype) and t.kind in "biuf" for t in X.dtypes):
+            # Plain numeric columns (the common case): one conversion, hashed as one block,
+            # the same per value as column by column.
+            return names, _float_bits(X.to_numpy(dtype=np.float64), decimals)
+        H = np.empty((len(X), X.shape[1]), dtype=np.uint64, order="F")  # filled column by column
         for j in range(X.shape[1]):
             H[:, j] = _series_hash(X.iloc[:, j], decimals, normalize_text)
         return names, H

@@ -81,6 +81,8 @@ _METHODS = _FIT_METHODS + _TRANSFORM_METHODS + _PREDICT_METHODS
 # An identity check on a split whose data has fewer distinct rows than this fraction of its
 # rows is meaningless (e.g. kf.split(np.zeros(n))): such splits are only described.
 _MIN_DISTINCT = 0.1
+# How many recent splits are remembered to recognise their folds' rows (see _rows_of_a_fold).
+_FOLD_SOURCES = 4
 
 
 # --------------------------------------------------------------------------------------
@@ -171,14 +173,15 @@ def _stack() -> list:
 
 
 def _all_subclasses(cls: type) -> list[type]:
-    seen, todo = [], [cls]
+    seen: dict[type, None] = {}  # ordered, with O(1) membership
+    todo = [cls]
     while todo:
         c = todo.pop()
         for sub in c.__subclasses__():
             if sub not in seen:
-                seen.append(sub)
+                seen[sub] = None
                 todo.append(sub)
-    return seen
+    return list(seen)
 
 
 class _TracedMethod:
@@ -228,17 +231,18 @@ def _patch() -> None:
     from sklearn.model_selection import BaseCrossValidator
     from sklearn.model_selection._split import BaseShuffleSplit
 
-    classes: list[type] = []
+    classes: dict[type, None] = {}  # ordered, with O(1) membership
     for cls in [BaseEstimator] + _all_subclasses(BaseEstimator):
         # Mixins (TransformerMixin.fit_transform, ClassifierMixin.score) sit in the MRO
         # without deriving from BaseEstimator: patch them too.
         for c in cls.__mro__:
-            if c is not object and c not in classes:
-                classes.append(c)
+            if c is not object:
+                classes[c] = None
     for cls in classes:
+        own = cls.__dict__
         for name in _METHODS:
-            if name in cls.__dict__:
-                orig = cls.__dict__[name]
+            if name in own:
+                orig = own[name]
                 if isinstance(orig, (_TracedMethod, staticmethod, classmethod)):
                     continue
                 setattr(cls, name, _TracedMethod(orig, name))
@@ -353,10 +357,10 @@ def _requires_fit(est: Any) -> bool:
 
 
 def _unique(a: np.ndarray, return_inverse: bool = False) -> Any:
-    """Sorted unique values (and the inverse map) by one sort: faster than np.unique's
-    hashing for the uint64 fingerprints the tracer handles."""
-    order = np.argsort(a, kind="stable")
-    s = a[order]
+    """Sorted unique values (and the inverse map) by one sort: faster than np.unique for the
+    uint64 fingerprints the tracer handles."""
+    order = np.argsort(a) if return_inverse else None  # any sorting order will do (no need for stable)
+    s = a[order] if order is not None else np.sort(a)
     new = np.empty(len(s), dtype=bool)
     if len(s):
         new[0] = True
@@ -384,11 +388,29 @@ def _contains(a: np.ndarray, sorted_b: np.ndarray) -> np.ndarray:
     return sorted_b[idx] == a
 
 
+def _rows_equal(H: np.ndarray, SH: np.ndarray, idx: np.ndarray, chunk: int = 1024) -> bool:
+    """Whether ``H`` equals ``SH[idx]``, compared a column at a time when ``SH`` is stored by
+    column (a DataFrame's values), else a block of rows at a time through one small buffer
+    (gathering all of ``SH[idx]`` at once costs more than hashing it)."""
+    if SH.flags.f_contiguous and not SH.flags.c_contiguous:
+        return all(np.array_equal(np.take(SH[:, j], idx, mode="clip"), H[:, j]) for j in range(SH.shape[1]))
+    buf = np.empty((min(chunk, len(idx)), SH.shape[1]), dtype=SH.dtype)
+    for a in range(0, len(idx), chunk):
+        b = min(a + chunk, len(idx))
+        out = buf[: b - a]
+        np.take(SH, idx[a:b], axis=0, out=out, mode="clip")  # fold positions are in range
+        if not np.array_equal(out, H[a:b]):
+            return False
+    return True
+
+
 class _SplitIndex:
     """A split's rows as sorted unique roots, with per-fold train/test masks over them,
     so every membership question is one ``searchsorted``."""
 
     def __init__(self, split: SplitRecord, roots: np.ndarray):
+        self.roots = roots
+        self.folds = split.folds
         self.uniq, self.inverse = _unique(roots, return_inverse=True)
         m = len(self.uniq)
         self.te_masks, self.tr_masks, self.held_only = [], [], []
@@ -402,9 +424,28 @@ class _SplitIndex:
             # Rows on both sides are duplicates, reported as such, not as fits that saw them.
             self.held_only.append(te_m & ~tr_m)
 
-    def mask_of(self, roots: np.ndarray) -> np.ndarray:
-        """Mask over the split's unique rows: which of them are among ``roots``."""
-        return _contains(self.uniq, roots)
+    def fold_side(self, roots: np.ndarray) -> tuple[int, bool] | None:
+        """``(k, is_test)`` when ``roots`` are exactly the split's rows at fold k's training
+        (or test) positions, in that order: what cross-validation hands to each fit and
+        score. Checked exactly, in O(n) without sorting; None otherwise."""
+        n = len(roots)
+        if n == 0:
+            return None
+        first, last = roots[0], roots[-1]
+        for k, (tr, te) in enumerate(self.folds):
+            for is_test, idx in ((False, tr), (True, te)):
+                if (len(idx) == n and self.roots[idx[0]] == first and self.roots[idx[-1]] == last
+                        and np.array_equal(self.roots[idx], roots)):
+                    return k, is_test
+        return None
+
+    def mask_of(self, roots: np.ndarray, sorted_roots: Any) -> np.ndarray:
+        """Mask over the split's unique rows: which of them are among ``roots`` (whose
+        sorted unique values ``sorted_roots()`` returns, computed only when needed)."""
+        side = self.fold_side(roots)
+        if side is not None:
+            return (self.te_masks if side[1] else self.tr_masks)[side[0]]
+        return _contains(self.uniq, sorted_roots())
 
     def positions(self, roots: np.ndarray, min_found: float = 0.9) -> np.ndarray | None:
         """Positions, among the split's unique rows, of the ``roots`` that are rows of it;
@@ -412,6 +453,10 @@ class _SplitIndex:
         column subset cannot tell apart stay unresolved, hence the tolerance."""
         if len(self.uniq) == 0 or len(roots) == 0:
             return None
+        side = self.fold_side(roots)
+        if side is not None:
+            k, is_test = side
+            return self.inverse[np.asarray(self.folds[k][1 if is_test else 0], dtype=np.intp)]
         idx = np.searchsorted(self.uniq, roots)
         idx[idx == len(self.uniq)] = 0
         found = self.uniq[idx] == roots
@@ -442,6 +487,7 @@ class Trace:
         self.detail = detail
         self.test_reuse_min_configs = test_reuse_min_configs
         self.fits: list[FitRecord] = []
+        self._fit_by_id: dict[int, FitRecord] = {}
         self.splits: list[SplitRecord] = []
         self.predictions: list[PredictRecord] = []
         self._outputs: list[_Output] = []
@@ -451,6 +497,10 @@ class Trace:
         self._keep: list[Any] = []  # estimators stay alive so their ids stay unique
         self._frames: dict[int, tuple[list, np.ndarray]] = {}  # frame key -> (names, column hashes)
         self._fp_cache: dict[int, tuple[Any, np.ndarray, int | None]] = {}
+        # Recent splits of dense data, with their per-value hashes: cross-validation hands
+        # each fit and score the split's rows at one fold's positions, whose fingerprints
+        # are then read off the split's instead of being recomputed.
+        self._fold_sources: list[tuple[SplitRecord, np.ndarray]] = []
         self._findings: list[Finding] | None = None
         self._active = False
         self._ids = 0
@@ -508,6 +558,7 @@ class Trace:
                 _unpatch()
         self._active = False
         self._fp_cache.clear()
+        self._fold_sources.clear()
         return None
 
     # ---- fingerprints ----------------------------------------------------------------
@@ -558,7 +609,9 @@ class Trace:
                 fps, fkey = row_fingerprints(X), None
             else:
                 names, H = column_hashes(self._dense(X))
-                fps = combine(H)
+                fps = self._rows_of_a_fold(H)
+                if fps is None:
+                    fps = combine(H)
                 fkey = None
                 if isinstance(X, pd.DataFrame) and H.shape[1] > 0:
                     fkey = key
@@ -571,6 +624,36 @@ class Trace:
         self._fp_cache[key] = entry
         self._keep.append(X)
         return entry
+
+    def _rows_of_a_fold(self, H: np.ndarray) -> np.ndarray | None:
+        """The fingerprints of rows whose per-value hashes ``H`` are exactly a recent split's
+        rows at one fold's training or test positions (checked in full, value by value), or
+        None. Cheaper than hashing them again, which is what cross-validation would cost."""
+        n, d = H.shape
+        if n == 0 or not self._fold_sources:
+            return None
+        probe = np.linspace(0, n - 1, 16).astype(np.intp)  # a few rows first, then all of them
+        h_probe = H[probe]
+        for rec, SH in reversed(self._fold_sources):
+            if SH.shape[1] != d:
+                continue
+            for fold in rec.folds:
+                for idx in fold:
+                    if len(idx) == n and np.array_equal(h_probe, SH[idx[probe]]) and _rows_equal(H, SH, idx):
+                        return rec.rows[idx]
+        return None
+
+    def _add_fold_source(self, rec: "SplitRecord", X: Any) -> None:
+        """Remember a split's per-value hashes when they are cheap to hold: the stored ones
+        of a DataFrame, or a view of a numeric array."""
+        if rec.frame_key is not None:
+            H = self._frames[rec.frame_key][1]
+        elif isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind in "biuf":
+            H = column_hashes(X)[1]
+        else:
+            return
+        self._fold_sources.append((rec, H))
+        del self._fold_sources[:-_FOLD_SOURCES]
 
     def _taint_of(self, fps: np.ndarray | None) -> frozenset:
         if fps is None or not self._outputs:
@@ -591,7 +674,7 @@ class Trace:
         if parent_fit is not None:
             # The enclosing fit's record made by *this* tracer.
             for p in parent_fit[2]:
-                if isinstance(p, FitRecord) and p in self.fits:
+                if isinstance(p, FitRecord) and self._fit_by_id.get(p.id) is p:
                     parent = p.id
         if outer or self.detail == "all":
             rows, _ = self._fingerprint(X)
@@ -605,6 +688,7 @@ class Trace:
             time=time.perf_counter() - self._t0,
         )
         self.fits.append(rec)
+        self._fit_by_id[rec.id] = rec
         return rec
 
     def _after(self, est: Any, name: str, X: Any, result: Any, outer: bool, rec: Any) -> None:
@@ -650,7 +734,7 @@ class Trace:
             ))
 
     def _state_of_fit(self, fit_id: int) -> frozenset:
-        rec = next((f for f in self.fits if f.id == fit_id), None)
+        rec = self._fit_by_id.get(fit_id)
         if rec is None:
             return frozenset()
         return frozenset({rec.id}) | rec.taint
@@ -678,7 +762,7 @@ class Trace:
         taint = self._taint_of(rows)
         # Columns of a transform's output written back into a frame (df[cols] = fit_transform(...))
         # or stacked with other columns: the split rows derive, position by position, from it.
-        digests = set(self._digests(X))
+        digests = set(self._digests(X)) if self._outputs else set()
         if digests:
             for o in self._outputs:
                 if len(o.rows) == len(rows) and digests.intersection(o.digests) and o.parents is not None:
@@ -689,6 +773,7 @@ class Trace:
             inside_search=inside_search, time=time.perf_counter() - self._t0, frame_key=fkey,
         )
         self.splits.append(rec)
+        self._add_fold_source(rec, X)
         return rec
 
     # ---- analysis --------------------------------------------------------------------
@@ -770,14 +855,21 @@ class Trace:
         findings: list[Finding] = []
         fits = {f.id: f for f in self.fits}
         fit_roots: dict[int, np.ndarray] = {}
+        fit_sorted: dict[int, np.ndarray] = {}
 
         def roots_of_fit(fid: int | None) -> np.ndarray | None:
+            """The roots of the rows a fit saw, in its row order."""
             f = fits.get(fid) if fid is not None else None
             if f is None or f.rows is None:
                 return None
             if fid not in fit_roots:
-                fit_roots[fid] = _unique(resolve(f.rows))
+                fit_roots[fid] = resolve(f.rows)
             return fit_roots[fid]
+
+        def sorted_roots_of_fit(fid: int) -> np.ndarray:
+            if fid not in fit_sorted:
+                fit_sorted[fid] = _unique(roots_of_fit(fid))
+            return fit_sorted[fid]
 
         reported: set = set()
         indexes = {}
@@ -801,7 +893,7 @@ class Trace:
                 fr = roots_of_fit(fid)
                 if f is None or fr is None or not f.requires_fit or (fid, s.id) in reported:
                     continue
-                seen_u = ix.mask_of(fr)
+                seen_u = ix.mask_of(fr, lambda fid=fid: sorted_roots_of_fit(fid))
                 seen_per_fold = [int((seen_u & ho).sum()) for ho in ix.held_only]
                 if max(seen_per_fold) == 0:
                     continue
@@ -827,10 +919,10 @@ class Trace:
             for f in self.fits:
                 if not (f.outermost and f.is_outlier_detector and f.used and f.time < s.time):
                     continue
-                fr = roots_of_fit(f.id)
-                if fr is None or len(fr) <= len(ix.uniq) or (f.id, s.id) in reported:
+                if roots_of_fit(f.id) is None or (f.id, s.id) in reported:
                     continue
-                if not _contains(ix.uniq, fr).all():
+                fr = sorted_roots_of_fit(f.id)
+                if len(fr) <= len(ix.uniq) or not _contains(ix.uniq, fr).all():
                     continue
                 reported.add((f.id, s.id))
                 held = int(np.any(ix.te_masks, axis=0).sum())
@@ -897,10 +989,10 @@ class Trace:
                         fr = roots_of_fit(fid)
                         if f is None or fr is None or not f.requires_fit or (fid, s.id) in reported:
                             continue
-                        seen_u = ix.mask_of(fr)
+                        seen_u = ix.mask_of(fr, lambda fid=fid: sorted_roots_of_fit(fid))
                         hit = seen_u[pos] & ho[pos]
                         seen = int(hit.sum())
-                        if seen and s.declared and seen < 0.5 * len(pos) and seen < 0.5 * len(fr):
+                        if seen and s.declared and seen < 0.5 * len(pos) and seen < 0.5 * len(sorted_roots_of_fit(fid)):
                             # A declared test set has no training side: a fit mostly on other rows
                             # that met a few held-out rows met copies of them (duplicates).
                             prev = declared_dups.get(s.id)

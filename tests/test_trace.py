@@ -488,3 +488,79 @@ def test_declared_test_set_with_copies_in_train_reports_duplicates_once():
             pipe.score(X_te, y_te)
     assert checks(t) == ["duplicates_across_split"]
     assert t.findings[0].evidence["n_held_out_seen"] == 5
+
+
+# ------------------------------------------------------------------ fast paths change nothing
+# Inside cross-validation the tracer reads a fold's fingerprints off the split's (after an
+# exact, value-by-value comparison) and answers fold membership without sorting. These
+# scripts are traced with and without those shortcuts: the findings must be identical.
+def _smuggled_row(X, y):
+    for tr, te in KFold(4, shuffle=True, random_state=0).split(X):
+        X_tr = X[tr].copy()
+        X_tr[7] = X[te[0]]  # one held-out row, at a position the first probe does not look at
+        LogisticRegression().fit(X_tr, y[tr]).score(X[te], y[te])
+
+
+def _scaled_then_cv(X, y):
+    Z = StandardScaler().fit_transform(X)
+    cross_val_score(LogisticRegression(), Z, y, cv=5)
+
+
+def _clean_cv(X, y):
+    cross_validate(make_pipeline(StandardScaler(), SelectKBest(k=3), LogisticRegression()), X, y, cv=5)
+
+
+def _per_setting_cv(X, y):
+    for C in (0.1, 1, 10):
+        cross_val_score(LogisticRegression(C=C), X, y, cv=KFold(4))
+
+
+def _grid_then_refit(X, y):
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
+    grid = GridSearchCV(make_pipeline(StandardScaler(), LogisticRegression()), {"logisticregression__C": [0.1, 1]})
+    grid.fit(X_tr, y_tr).score(X_te, y_te)
+
+
+def _duplicates_in_cv(X, y):
+    cross_val_score(LogisticRegression(), np.vstack([X, X[:30]]), np.concatenate([y, y[:30]]), cv=5)
+
+
+def _frame_cv(X, y):
+    df = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    imputed = pd.DataFrame(SimpleImputer().fit_transform(df), columns=df.columns)
+    cross_val_score(LogisticRegression(), imputed, y, cv=KFold(5, shuffle=True, random_state=1))
+
+
+def _summary(t):
+    return [(f.check, f.severity, f.evidence, list(f.rows) if f.rows is not None else None) for f in t.findings]
+
+
+@pytest.mark.parametrize("script", [_smuggled_row, _scaled_then_cv, _clean_cv, _per_setting_cv, _grid_then_refit,
+                                    _duplicates_in_cv, _frame_cv])
+def test_fold_shortcuts_give_the_same_findings_as_the_full_computation(xy, script, monkeypatch):
+    X, y = xy
+    with leakkit.trace() as fast:
+        script(X, y)
+    expected = _summary(fast)
+    trace_module = __import__("importlib").import_module("leakkit.trace")
+    monkeypatch.setattr(trace_module.Trace, "_rows_of_a_fold", lambda self, H: None)
+    monkeypatch.setattr(trace_module._SplitIndex, "fold_side", lambda self, roots: None)
+    with leakkit.trace() as slow:
+        script(X, y)
+    assert _summary(slow) == expected
+    leaky = script not in (_clean_cv, _grid_then_refit)
+    assert bool(expected) == leaky
+
+
+def test_a_fold_copy_with_one_changed_value_is_not_taken_for_the_fold(xy):
+    X, y = xy
+    from leakkit._rows import column_hashes, combine
+    changed = X[150:].copy()
+    changed[5, 2] += 1e-9  # not a probed row
+    with leakkit.trace() as t:
+        tr, te = next(KFold(4).split(X))  # the first fold holds out rows 0-49
+        H = column_hashes(X[tr])[1]
+        assert np.array_equal(t._rows_of_a_fold(H), combine(H))
+        Hc = column_hashes(np.vstack([X[50:150], changed]))[1]
+        assert t._rows_of_a_fold(Hc) is None
+    assert not np.array_equal(combine(Hc), t.splits[-1].rows[tr])
