@@ -122,6 +122,9 @@ def _float_bits(values: np.ndarray, decimals: int | None) -> np.ndarray:
     if negzero.any():
         bits = bits.copy(order="K")
         bits[negzero] = 0
+    elif np.may_share_memory(bits, values):
+        bits = bits.view()
+        bits.flags.writeable = False  # a view of the caller's data: never written through
     return bits
 
 
