@@ -44,15 +44,6 @@ from leakkit.datasets import make_qa_corpus
 from leakkit.llm import HeldOutSet, RetrievalQA, normalize_text, tune
 
 
-def _fresh_seeds(salt, n=1):
-    """Seeds for the hidden tests, drawn at grading time: derived from LEAKKIT_GRADING_SEED when
-    `leakkit grade` sets it (so grading twice gives the same data), otherwise at random."""
-    import os, secrets, zlib
-    secret = os.environ.get("LEAKKIT_GRADING_SEED") or str(secrets.randbelow(2**63))
-    rng = np.random.default_rng([int(secret), zlib.crc32(salt.encode())])
-    return [int(s) for s in rng.integers(0, 2**31 - 1, size=n)]
-
-
 # The knobs of RetrievalQA that the team tunes: 120 configurations (notebook 08).
 GRID = {
     "chunk_size": [15, 30, 60],
@@ -140,7 +131,7 @@ def _check_tuning_result(documents, dev, test_questions, grid):
 
 _check_tuning_result(documents, dev, test_questions, _GRID_A)
 ### BEGIN HIDDEN TESTS
-_d, _dev, _test, _ = make_project(n_dev=40, n_test=37, random_state=_fresh_seeds("test_tuning_result")[0])
+_d, _dev, _test, _ = make_project(n_dev=40, n_test=37, random_state=grading.fresh_seeds("test_tuning_result")[0])
 _check_tuning_result(_d, _dev, _test, _GRID_B)
 ### END HIDDEN TESTS
 
@@ -163,7 +154,7 @@ def _check_read_once(documents, dev, test_questions, grid):
 
 _check_read_once(documents, dev, test_questions, _GRID_A)
 ### BEGIN HIDDEN TESTS
-_d, _dev, _test, _ = make_project(random_state=_fresh_seeds("test_test_read_once")[0])
+_d, _dev, _test, _ = make_project(random_state=grading.fresh_seeds("test_test_read_once")[0])
 _check_read_once(_d, _dev, _test, _GRID_B)
 ### END HIDDEN TESTS
 
@@ -194,7 +185,7 @@ def _check_chosen_on_dev(documents, dev, test_questions, other, grid):
 
 _check_chosen_on_dev(documents, dev, test_questions, _other, _GRID_A)
 ### BEGIN HIDDEN TESTS
-_check_chosen_on_dev(*make_project(random_state=_fresh_seeds("test_chosen_on_dev")[0]), _GRID_B)
+_check_chosen_on_dev(*make_project(random_state=grading.fresh_seeds("test_chosen_on_dev")[0]), _GRID_B)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -295,7 +286,7 @@ _rng = np.random.default_rng(0)
 _items = _benchmark(documents, _rng)
 _check_contamination(_items, _crawl(_items, documents, _rng), n=13, what="items pasted verbatim")
 ### BEGIN HIDDEN TESTS
-_rng = np.random.default_rng(_fresh_seeds("test_contamination_copies")[0])
+_rng = np.random.default_rng(grading.fresh_seeds("test_contamination_copies")[0])
 _d = make_project(random_state=int(_rng.integers(2**31)))[0]
 _items = _benchmark(_d, _rng, n_items=60)
 _check_contamination(_items, _crawl(_items, _d, _rng, share=0.4), n=13, what="items pasted verbatim")
@@ -319,7 +310,7 @@ _rng = np.random.default_rng(1)
 _items = _benchmark(documents, _rng)
 _check_contamination(_items, _crawl(_items, documents, _rng, retype=_retype), n=13, what="items retyped")
 ### BEGIN HIDDEN TESTS
-_rng = np.random.default_rng(_fresh_seeds("test_contamination_normalised")[0])
+_rng = np.random.default_rng(grading.fresh_seeds("test_contamination_normalised")[0])
 _d = make_project(random_state=int(_rng.integers(2**31)))[0]
 _items = _benchmark(_d, _rng, n_items=60)
 _check_contamination(_items, _crawl(_items, _d, _rng, share=0.5, retype=_retype), n=13, what="items retyped")
@@ -353,7 +344,7 @@ def _rule_cases(rng, n):
 for _n in (3, 5, 8):
     _check_contamination(*_rule_cases(np.random.default_rng(_n), _n), n=_n, what="made-up cases")
 ### BEGIN HIDDEN TESTS
-_rng = np.random.default_rng(_fresh_seeds("test_contamination_rules")[0])
+_rng = np.random.default_rng(grading.fresh_seeds("test_contamination_rules")[0])
 for _n in (2, 4, 6, 13):
     _check_contamination(*_rule_cases(_rng, _n), n=_n, what="made-up cases")
 ### END HIDDEN TESTS

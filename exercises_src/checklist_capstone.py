@@ -53,15 +53,6 @@ from leakkit.datasets import make_messy_project
 from leakkit.llm import HeldOutSet
 
 
-def _fresh_seeds(salt, n=1):
-    """Seeds for the hidden tests, drawn at grading time: derived from LEAKKIT_GRADING_SEED when
-    `leakkit grade` sets it (so grading twice gives the same data), otherwise at random."""
-    import os, secrets, zlib
-    secret = os.environ.get("LEAKKIT_GRADING_SEED") or str(secrets.randbelow(2**63))
-    rng = np.random.default_rng([int(secret), zlib.crc32(salt.encode())])
-    return [int(s) for s in rng.integers(0, 2**31 - 1, size=n)]
-
-
 def tidy(df):
     """One spelling per region ("north", "NORTH " -> "North"): a fixed rule, applied row by row."""
     return df.assign(region=df["region"].str.strip().str.title())
@@ -208,7 +199,7 @@ def _check_split_customers(frame):
 
 _check_split_customers(frame)
 ### BEGIN HIDDEN TESTS
-_check_split_customers(make_messy_project(n_samples=2500, random_state=_fresh_seeds("test_split_customers")[0]).frame)
+_check_split_customers(make_messy_project(n_samples=2500, random_state=grading.fresh_seeds("test_split_customers")[0]).frame)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_split_time", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -225,7 +216,7 @@ def _check_split_time(frame):
 
 _check_split_time(frame)
 ### BEGIN HIDDEN TESTS
-_check_split_time(make_messy_project(n_samples=2500, random_state=_fresh_seeds("test_split_time")[0]).frame)
+_check_split_time(make_messy_project(n_samples=2500, random_state=grading.fresh_seeds("test_split_time")[0]).frame)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -315,7 +306,7 @@ def _check_report_runs(project, seed):
 
 _check_report_runs(project, seed=0)
 ### BEGIN HIDDEN TESTS
-_s = _fresh_seeds("test_report_runs", 2)
+_s = grading.fresh_seeds("test_report_runs", 2)
 _check_report_runs(make_messy_project(n_samples=2000, random_state=_s[0]), seed=_s[1] % 1000)
 ### END HIDDEN TESTS
 
@@ -343,7 +334,7 @@ def _check_read_once(project, seed):
 
 _check_read_once(project, seed=1)
 ### BEGIN HIDDEN TESTS
-_s = _fresh_seeds("test_read_test_once", 2)
+_s = grading.fresh_seeds("test_read_test_once", 2)
 _check_read_once(make_messy_project(n_samples=2000, random_state=_s[0]), seed=_s[1] % 1000)
 ### END HIDDEN TESTS
 
@@ -367,7 +358,7 @@ def _check_matches_production(project, seed, *, flip=0.0, what="your reported RO
 
 _check_matches_production(project, seed=2)
 ### BEGIN HIDDEN TESTS
-_s = _fresh_seeds("test_score_matches_production", 4)
+_s = grading.fresh_seeds("test_score_matches_production", 4)
 _check_matches_production(make_messy_project(n_samples=3000, random_state=_s[0]), seed=_s[1] % 1000,
                           what="your reported ROC AUC on a new project")
 _check_matches_production(make_messy_project(n_samples=3000, random_state=_s[2]), seed=_s[3] % 1000, flip=0.25,

@@ -55,15 +55,6 @@ from leakkit import grading
 from leakkit.datasets import make_esl_null, make_patients, make_sales
 
 
-def _fresh_seeds(salt, n=1):
-    """Seeds for the hidden tests, drawn at grading time: derived from LEAKKIT_GRADING_SEED when
-    `leakkit grade` sets it (so grading twice gives the same data), otherwise at random."""
-    import os, secrets, zlib
-    secret = os.environ.get("LEAKKIT_GRADING_SEED") or str(secrets.randbelow(2**63))
-    rng = np.random.default_rng([int(secret), zlib.crc32(salt.encode())])
-    return [int(s) for s in rng.integers(0, 2**31 - 1, size=n)]
-
-
 def make_wide(n_samples=200, n_features=2000, *, signal=True, random_state=0):
     """Wide data (far more columns than rows), half the rows in each class. With signal=True the
     first 10 columns carry the label; with signal=False the labels are pure noise."""
@@ -150,14 +141,14 @@ def _check_wide_signal(X, y):
 
 _check_wide_signal(X_wide, y_wide)
 ### BEGIN HIDDEN TESTS
-_check_wide_signal(*make_wide(random_state=_fresh_seeds("test_wide_signal")[0]))
+_check_wide_signal(*make_wide(random_state=grading.fresh_seeds("test_wide_signal")[0]))
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_wide_no_leak", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 # leakkit.trace records every fit: none may have seen the rows of the fold it is scored on.
 _ = grading.check_no_leak(wide_cv_score, X_wide, y_wide)
 ### BEGIN HIDDEN TESTS
-_ = grading.check_no_leak(wide_cv_score, *make_wide(random_state=_fresh_seeds("test_wide_no_leak")[0]))
+_ = grading.check_no_leak(wide_cv_score, *make_wide(random_state=grading.fresh_seeds("test_wide_no_leak")[0]))
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_wide_noise", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -171,8 +162,8 @@ def _check_wide_noise(seeds, tol):
 
 _check_wide_noise(seeds=[1, 2, 3], tol=0.12)
 ### BEGIN HIDDEN TESTS
-_check_wide_noise(seeds=_fresh_seeds("test_wide_noise", 4), tol=0.1)
-_check_wide_signal(*make_wide(random_state=_fresh_seeds("test_wide_noise_signal")[0]))
+_check_wide_noise(seeds=grading.fresh_seeds("test_wide_noise", 4), tol=0.1)
+_check_wide_signal(*make_wide(random_state=grading.fresh_seeds("test_wide_noise_signal")[0]))
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -327,7 +318,7 @@ def _check_grouped_folds(X, y, groups, key):
 _check_grouped_folds(X_visits, y_visits, patient_of_visit, key="visible")
 ### BEGIN HIDDEN TESTS
 _check_grouped_folds(*make_visits(n_patients=50, visits_per_patient=6,
-                                  random_state=_fresh_seeds("test_grouped_folds")[0]), key="hidden")
+                                  random_state=grading.fresh_seeds("test_grouped_folds")[0]), key="hidden")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_grouped_noise", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -350,7 +341,7 @@ def _check_grouped_noise(seeds, tol):
 
 _check_grouped_noise(seeds=[1, 2], tol=0.17)
 ### BEGIN HIDDEN TESTS
-_check_grouped_noise(seeds=_fresh_seeds("test_grouped_noise", 3), tol=0.14)
+_check_grouped_noise(seeds=grading.fresh_seeds("test_grouped_noise", 3), tol=0.14)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -402,7 +393,7 @@ def _check_forward_folds(X, y, key, horizon=7):
 
 _check_forward_folds(X_days, y_days, key="visible")
 ### BEGIN HIDDEN TESTS
-_s = _fresh_seeds("test_forward_folds", 2)
+_s = grading.fresh_seeds("test_forward_folds", 2)
 _check_forward_folds(*make_days(n_days=600, scale=float(np.random.default_rng(_s[0]).uniform(0.2, 5.0)),
                                 random_state=_s[1]), key="hidden")
 _check_forward_folds(*make_days(n_days=400, random_state=_s[0]), key="hidden", horizon=14)
@@ -439,7 +430,7 @@ _ = grading.check_no_leak(nested_cv_score, make_pipeline(SelectKBest(f_classif),
 ### BEGIN HIDDEN TESTS
 _ = grading.check_no_leak(nested_cv_score, make_pipeline(StandardScaler(), SelectKBest(f_classif), LogisticRegression()),
                           {"selectkbest__k": [5, 50], "logisticregression__C": [0.01, 1.0]},
-                          *make_wide(n_samples=100, n_features=100, random_state=_fresh_seeds("test_nested_no_leak")[0]),
+                          *make_wide(n_samples=100, n_features=100, random_state=grading.fresh_seeds("test_nested_no_leak")[0]),
                           allow_test_reuse=True)
 ### END HIDDEN TESTS
 
@@ -486,7 +477,7 @@ def _check_nested_noise(seeds, tol):
 _check_nested_honest(*make_wide(n_samples=100, n_features=100, random_state=6), key="visible")
 _check_nested_noise(seeds=[7, 8], tol=0.17)
 ### BEGIN HIDDEN TESTS
-_s = _fresh_seeds("test_nested_honest", 3)
+_s = grading.fresh_seeds("test_nested_honest", 3)
 _check_nested_honest(*make_wide(n_samples=100, n_features=100, random_state=_s[0]), key="hidden")
 _check_nested_noise(seeds=_s[1:], tol=0.17)
 ### END HIDDEN TESTS

@@ -42,14 +42,6 @@ from leakkit import grading
 from leakkit.datasets import make_churn, make_duplicates
 
 
-def _fresh_seeds(salt, n=1):
-    """Seeds for the hidden tests, drawn at grading time: derived from LEAKKIT_GRADING_SEED when
-    `leakkit grade` sets it (so grading twice gives the same data), otherwise at random."""
-    import os, secrets, zlib
-    secret = os.environ.get("LEAKKIT_GRADING_SEED") or str(secrets.randbelow(2**63))
-    rng = np.random.default_rng([int(secret), zlib.crc32(salt.encode())])
-    return [int(s) for s in rng.integers(0, 2**31 - 1, size=n)]
-
 churn = make_churn(n_samples=2000, random_state=0)
 churn.frame.head()
 
@@ -156,7 +148,7 @@ def _check_drop_test_copies(train, test, *, near):
 
 _check_drop_test_copies(products_train, products_test, near=False)
 ### BEGIN HIDDEN TESTS
-_s = _fresh_seeds("test_exact_copies", 2)
+_s = grading.fresh_seeds("test_exact_copies", 2)
 _fresh = make_duplicates(n_samples=1500, duplicate_fraction=0.3, random_state=_s[0])
 _tr, _te = train_test_split(_fresh.frame, test_size=0.25, random_state=_s[1])
 _check_drop_test_copies(_tr, _te, near=False)
@@ -165,7 +157,7 @@ _check_drop_test_copies(_tr, _te, near=False)
 # %% nbgrader={"grade": true, "grade_id": "test_near_copies", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 _check_drop_test_copies(products_train, products_test, near=True)
 ### BEGIN HIDDEN TESTS
-_s = _fresh_seeds("test_near_copies", 2)
+_s = grading.fresh_seeds("test_near_copies", 2)
 _fresh = make_duplicates(n_samples=1500, duplicate_fraction=0.3, near_fraction=0.7, random_state=_s[0])
 _tr, _te = train_test_split(_fresh.frame, test_size=0.25, random_state=_s[1])
 _check_drop_test_copies(_tr, _te, near=True)
@@ -231,14 +223,14 @@ def _check_model_runs(scenario):
 
 _check_model_runs(churn)
 ### BEGIN HIDDEN TESTS
-_check_model_runs(make_churn(n_samples=1500, random_state=_fresh_seeds("test_model_runs")[0]))
+_check_model_runs(make_churn(n_samples=1500, random_state=grading.fresh_seeds("test_model_runs")[0]))
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_no_leak", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 # Re-runs your function under leakkit's tracer: no fit may see the rows you score on.
 _ = grading.check_no_leak(train_honest_model, churn.frame.copy())
 ### BEGIN HIDDEN TESTS
-_fresh = make_churn(n_samples=2000, random_state=_fresh_seeds("test_no_leak")[0])
+_fresh = make_churn(n_samples=2000, random_state=grading.fresh_seeds("test_no_leak")[0])
 _ = grading.check_no_leak(train_honest_model, _fresh.frame)
 ### END HIDDEN TESTS
 
@@ -254,7 +246,7 @@ def _auc_in_production(model, scenario, *, flip=None, n=5000, random_state=1):
 model, claimed_auc = train_honest_model(churn.frame.copy())
 grading.check_close(claimed_auc, _auc_in_production(model, churn), tol=0.08, what="your claimed ROC AUC")
 ### BEGIN HIDDEN TESTS
-_rng = np.random.default_rng(_fresh_seeds("test_claim_matches_production")[0])
+_rng = np.random.default_rng(grading.fresh_seeds("test_claim_matches_production")[0])
 _fresh = make_churn(n_samples=4000, random_state=int(_rng.integers(2**31)))
 _model, _claimed = train_honest_model(_fresh.frame.copy())
 grading.check_close(_claimed, _auc_in_production(_model, _fresh, random_state=int(_rng.integers(2**31))),

@@ -46,15 +46,6 @@ from leakkit import grading
 from leakkit.datasets import make_noise
 
 
-def _fresh_seeds(salt, n=1):
-    """Seeds for the hidden tests, drawn at grading time: derived from LEAKKIT_GRADING_SEED when
-    `leakkit grade` sets it (so grading twice gives the same data), otherwise at random."""
-    import os, secrets, zlib
-    secret = os.environ.get("LEAKKIT_GRADING_SEED") or str(secrets.randbelow(2**63))
-    rng = np.random.default_rng([int(secret), zlib.crc32(salt.encode())])
-    return [int(s) for s in rng.integers(0, 2**31 - 1, size=n)]
-
-
 def make_signal(n_samples=400, n_features=2000, random_state=0):
     """Like make_noise, but the first 10 features carry the label, and 2 % of values are missing."""
     X, y = make_noise(n_samples=n_samples, n_features=n_features, random_state=random_state)
@@ -140,7 +131,7 @@ def _check_returns_score(X, y):
 
 _check_returns_score(X_demo, y_demo)
 ### BEGIN HIDDEN TESTS
-_check_returns_score(*make_signal(random_state=_fresh_seeds("test_returns_score")[0]))
+_check_returns_score(*make_signal(random_state=grading.fresh_seeds("test_returns_score")[0]))
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_no_fit_on_held_out", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
@@ -149,7 +140,7 @@ _ = grading.check_no_leak(
     honest_score, [SimpleImputer(), StandardScaler(), SelectKBest(k=20), LogisticRegression()], X_demo, y_demo
 )
 ### BEGIN HIDDEN TESTS
-_s = _fresh_seeds("test_no_fit_on_held_out", 3)
+_s = grading.fresh_seeds("test_no_fit_on_held_out", 3)
 _ = grading.check_no_leak(
     honest_score, [SimpleImputer(), StandardScaler(), SelectKBest(k=20), LogisticRegression()],
     *make_signal(random_state=_s[0]), random_state=_s[1] % 1000,
@@ -182,7 +173,7 @@ def _check_noise_vs_signal(seeds, tol):
 
 _check_noise_vs_signal(seeds=[0, 1, 2, 3, 4], tol=0.15)
 ### BEGIN HIDDEN TESTS
-_check_noise_vs_signal(seeds=_fresh_seeds("test_noise_vs_signal", 10), tol=0.12)
+_check_noise_vs_signal(seeds=grading.fresh_seeds("test_noise_vs_signal", 10), tol=0.12)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_other_steps", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -217,7 +208,7 @@ _check_other_steps(X_customers, y_customers, {
 from sklearn.dummy import DummyClassifier
 from sklearn.neighbors import KNeighborsClassifier
 
-_check_other_steps(*make_customers(n_samples=4000, random_state=_fresh_seeds("test_other_steps")[0]), {
+_check_other_steps(*make_customers(n_samples=4000, random_state=grading.fresh_seeds("test_other_steps")[0]), {
     "[DummyClassifier()]": lambda: [DummyClassifier(strategy="most_frequent")],
     "[customer_preprocessing(), LogisticRegression()]": lambda: [customer_preprocessing(), LogisticRegression()],
     "[customer_preprocessing(), KNeighborsClassifier(n_neighbors=1)]":

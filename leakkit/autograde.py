@@ -55,6 +55,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from . import grading as _grading
+
 __all__ = [
     "CohortReport",
     "grade_cohort",
@@ -63,8 +65,9 @@ __all__ = [
     "run_grade",
 ]
 
-#: Environment variable through which hidden tests may draw reproducible "fresh" seeds.
-SEED_VARIABLE = "LEAKKIT_GRADING_SEED"
+#: Environment variable through which hidden tests draw reproducible "fresh" seeds
+#: (see leakkit.grading.fresh_seeds).
+SEED_VARIABLE = _grading.SEED_VARIABLE
 
 # Error names the driver writes into autograded notebooks (nbgrader then scores the cell 0).
 _KERNEL_DIED = "KernelDied"

@@ -16,6 +16,9 @@ leakkit.grading.CheckFailed: Your reported score is 0.910 on labels that are pur
 from __future__ import annotations
 
 import math
+import os
+import secrets
+import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -35,11 +38,43 @@ __all__ = [
     "check_splitter",
     "check_number",
     "explain",
+    "fresh_seeds",
 ]
+
+# Set by ``leakkit grade`` (see leakkit.autograde) so that grading a cohort twice draws the same data.
+SEED_VARIABLE = "LEAKKIT_GRADING_SEED"
 
 
 class CheckFailed(AssertionError):
     """A test-cell check failed; the message is written for the learner."""
+
+
+def fresh_seeds(salt: str, n: int = 1, *, secret: str | int | None = None) -> list[int]:
+    """Seeds for a hidden test's data, drawn at grading time, so a learner cannot tune an
+    answer to the data the test will use.
+
+    They derive from ``secret``, by default the ``LEAKKIT_GRADING_SEED`` environment variable
+    (``leakkit grade`` sets it, one secret per assignment, so grading twice gives the same
+    marks), and are random when there is none. ``salt`` (the test's name) gives each test
+    its own seeds.
+
+    >>> fresh_seeds("test_a", 2, secret=1234) == fresh_seeds("test_a", 2, secret=1234)
+    True
+    >>> fresh_seeds("test_a", 2, secret=1234) == fresh_seeds("test_b", 2, secret=1234)
+    False
+    """
+    if not isinstance(salt, str):
+        raise TypeError(f"salt: expected the test's name as a str, got {type(salt).__name__}.")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n: expected how many seeds as an int of at least 1, got {n!r}.")
+    where = "secret"
+    if secret is None:
+        secret, where = os.environ.get(SEED_VARIABLE) or secrets.randbelow(2**63), SEED_VARIABLE
+    if isinstance(secret, bool) or not str(secret).isdigit():
+        raise ValueError(f"{where}: expected a whole number (the grading secret), got {secret!r}; "
+                         f"unset it or set it to digits.")
+    rng = np.random.default_rng([int(secret), zlib.crc32(salt.encode())])
+    return [int(s) for s in rng.integers(0, 2**31 - 1, size=n)]
 
 
 def _fail(what: str, fix: str) -> None:

@@ -120,8 +120,8 @@ def test_assignment_has_the_agreed_shape(assignment):
     assert solutions and all("### BEGIN SOLUTION" in c.source and "### END SOLUTION" in c.source for c in solutions)
     hidden = [c for c in tests if "### BEGIN HIDDEN TESTS" in c.source]
     assert len(hidden) >= len(tests) - 1, "nearly every test cell re-checks on hidden, fresh data"
-    assert sum("_fresh_seeds(" in c.source for c in hidden) >= len(hidden) - 1, (
-        "hidden tests draw their seeds at grading time (_fresh_seeds)"
+    assert sum("grading.fresh_seeds(" in c.source for c in hidden) >= len(hidden) - 1, (
+        "hidden tests draw their seeds at grading time (grading.fresh_seeds)"
     )
     for c in tests:
         assert not _last_statement_yields_value(c.source), (

@@ -127,3 +127,25 @@ def test_explain_covers_every_tracer_check():
     assert set(texts) == {"fit_before_split", "duplicates_across_split"}
     assert texts["fit_before_split"].startswith("Your StandardScaler was fitted before the split")
     assert "identical" in texts["duplicates_across_split"]
+
+
+def test_fresh_seeds_follow_the_grading_secret(monkeypatch):
+    monkeypatch.setenv("LEAKKIT_GRADING_SEED", "987654321")
+    a = grading.fresh_seeds("test_x", 3)
+    assert a == grading.fresh_seeds("test_x", 3)
+    assert a != grading.fresh_seeds("test_y", 3)
+    assert len(set(a)) == 3 and all(isinstance(s, int) and 0 <= s < 2**31 - 1 for s in a)
+    monkeypatch.setenv("LEAKKIT_GRADING_SEED", "987654322")
+    assert grading.fresh_seeds("test_x", 3) != a
+    monkeypatch.delenv("LEAKKIT_GRADING_SEED")
+    assert grading.fresh_seeds("test_x", 3) != grading.fresh_seeds("test_x", 3)
+
+
+def test_fresh_seeds_bad_input(monkeypatch):
+    with pytest.raises(TypeError, match="salt"):
+        grading.fresh_seeds(3)
+    with pytest.raises(ValueError, match="n: expected"):
+        grading.fresh_seeds("t", 0)
+    monkeypatch.setenv("LEAKKIT_GRADING_SEED", "abc")
+    with pytest.raises(ValueError, match="LEAKKIT_GRADING_SEED"):
+        grading.fresh_seeds("t")
