@@ -35,7 +35,8 @@ checked), but scoring many candidates there is their job, not test reuse.
 Limits: estimators must derive from ``sklearn.base.BaseEstimator`` and be defined before
 the block starts; work sent to other processes (``n_jobs > 1``) is not seen, so keep
 ``n_jobs=1`` inside the block; ``train_test_split(..., shuffle=False)`` does not call a
-splitter and is not recorded.
+splitter and is not recorded; an array is read once, when first seen, so one overwritten
+in place (``X[:] = ...``) and passed again keeps its old rows (assign a new array instead).
 
 Examples
 --------
@@ -388,6 +389,12 @@ def _contains(a: np.ndarray, sorted_b: np.ndarray) -> np.ndarray:
     return sorted_b[idx] == a
 
 
+def _snapshot(H: np.ndarray) -> np.ndarray:
+    """``H`` if it owns its values, else a copy: per-value hashes that view the caller's
+    array (read-only, see leakkit._rows) would change if the caller wrote into it."""
+    return H if H.flags.writeable else H.copy(order="K")
+
+
 def _rows_equal(H: np.ndarray, SH: np.ndarray, idx: np.ndarray, chunk: int = 1024) -> bool:
     """Whether ``H`` equals ``SH[idx]``, compared a column at a time when ``SH`` is stored by
     column (a DataFrame's values), else a block of rows at a time through one small buffer
@@ -615,7 +622,7 @@ class Trace:
                 fkey = None
                 if isinstance(X, pd.DataFrame) and H.shape[1] > 0:
                     fkey = key
-                    self._frames[key] = (names, H)
+                    self._frames[key] = (names, _snapshot(H))
         except Exception:  # noqa: BLE001 - data we cannot fingerprint is not tracked
             fps, fkey = None, None
         finally:
@@ -644,12 +651,12 @@ class Trace:
         return None
 
     def _add_fold_source(self, rec: "SplitRecord", X: Any) -> None:
-        """Remember a split's per-value hashes when they are cheap to hold: the stored ones
-        of a DataFrame, or a view of a numeric array."""
+        """Remember a split's per-value hashes (the stored ones of a DataFrame, a copy of a
+        numeric array's) as they were at the split, whatever is later written into ``X``."""
         if rec.frame_key is not None:
             H = self._frames[rec.frame_key][1]
         elif isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind in "biuf":
-            H = column_hashes(X)[1]
+            H = _snapshot(column_hashes(X)[1])
         else:
             return
         self._fold_sources.append((rec, H))

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,7 @@ import make_exercises  # noqa: E402
 import nbgrader_roundtrip as roundtrip  # noqa: E402
 
 ASSIGNMENTS = [src.stem for src in build_solutions.sources()]
+_PARALLEL_RUNS = 2  # nbgrader autograde runs at once in the round trip (see graded())
 WARNING_FIXTURE = ("direct_leakage", "convergence_warning")
 
 
@@ -229,7 +231,7 @@ def graded(tmp_path_factory) -> Graded:
     the assignments side by side; validate the solutions meanwhile."""
     base = roundtrip.make_course(tmp_path_factory.mktemp("course") / "base", ASSIGNMENTS)
     out = Graded(base=base)
-    runs = {}
+    runs, courses = {}, {}
     for a in ASSIGNMENTS:
         course = roundtrip.clone_course(base, base.parent / a)
         subs = {"solution": roundtrip.solution_submission(a), "blank": build_submissions.release_notebook(a)}
@@ -237,16 +239,37 @@ def graded(tmp_path_factory) -> Graded:
         for student, nb in subs.items():
             roundtrip.submit(course, a, student, nb)
         out.students[a] = list(subs)
-        runs[a] = roundtrip.start_autograde(course, a)
+        courses[a] = course
+    # Two autograde runs at a time (two cores; each run grades its students one after the
+    # other): more would only make kernels wait for a core and cells run into their timeout.
+    pending = list(ASSIGNMENTS)
+
+    def start_next() -> None:
+        a = pending.pop(0)
+        runs[a] = roundtrip.start_autograde(courses[a], a)
+
+    for _ in range(min(_PARALLEL_RUNS, len(pending))):
+        start_next()
     # While nbgrader grades (in subprocesses), validate the solutions and run the warning fixture here.
     out.validation = {a: _validate(a) for a in ASSIGNMENTS}
     out.warning_run = _run_warning_fixture()
-    for a, run in runs.items():
-        rc, log, seconds = run.wait()
-        out.returncodes[a], out.logs[a], out.seconds[a] = rc, log, seconds
-        n = len(out.students[a])
-        print(f"\nnbgrader autograde {a}: {n} submissions in {seconds:.1f} s, {seconds / n:.1f} s per submission")
-        out.scores[a] = roundtrip.read_scores(run.course, a, out.students[a])
+    waiting = dict(runs)
+    while waiting:
+        done = [a for a, run in waiting.items() if run.done()]
+        if not done:
+            time.sleep(0.5)
+            continue
+        for a in done:
+            run = waiting.pop(a)
+            rc, log, seconds = run.wait()
+            out.returncodes[a], out.logs[a], out.seconds[a] = rc, log, seconds
+            n = len(out.students[a])
+            print(f"\nnbgrader autograde {a}: {n} submissions in {seconds:.1f} s, {seconds / n:.1f} s per submission")
+            out.scores[a] = roundtrip.read_scores(run.course, a, out.students[a])
+            if pending:
+                start_next()
+                b = next(reversed(runs))
+                waiting[b] = runs[b]
     return out
 
 
@@ -331,8 +354,21 @@ def test_autograde_scores_each_cell_as_expected(graded, assignment, student):
     wrong = {g: {"got": got[g], "expected": want[g]} for g in cells if got[g] != want[g]}
     assert not wrong, (
         f"{assignment}/{student}: cells scored otherwise than expected: {wrong}\n"
-        f"(see the autograded notebook under {graded.base.parent / assignment / 'autograded' / student})"
+        f"(see the autograded notebook under {graded.base.parent / assignment / 'autograded' / student})\n"
+        f"nbgrader's log for {student}:\n{_log_of(graded.logs[assignment], student)}"
     )
+
+
+def _log_of(log: str, student: str) -> str:
+    """The part of one ``nbgrader autograde`` log about one student (it grades them in turn),
+    errors and tracebacks included."""
+    lines, keep, out = log.splitlines(), False, []
+    for line in lines:
+        if "student with ID" in line:
+            keep = f"'{student}'" in line
+        if keep or (student in line and "ERROR" in line):
+            out.append(line)
+    return "\n".join(out[-200:]) or log[-3000:]
 
 
 @pytest.mark.nbgrader

@@ -564,3 +564,16 @@ def test_a_fold_copy_with_one_changed_value_is_not_taken_for_the_fold(xy):
         Hc = column_hashes(np.vstack([X[50:150], changed]))[1]
         assert t._rows_of_a_fold(Hc) is None
     assert not np.array_equal(combine(Hc), t.splits[-1].rows[tr])
+
+
+def test_data_changed_in_place_after_the_split_is_not_mistaken_for_the_split_rows(xy):
+    X, y = xy
+    X = X.copy()
+    with leakkit.trace() as t:
+        tr, te = next(KFold(4).split(X))
+        X[:] = StandardScaler().fit_transform(X)  # written into the split array afterwards
+        LogisticRegression().fit(X[tr], y[tr])
+    split = t.splits[-1]
+    fit = next(f for f in t.fits if f.estimator == "LogisticRegression" and f.outermost)
+    assert fit.rows is not None and len(fit.rows) == len(tr)
+    assert not np.isin(fit.rows, split.rows).any()  # new values, new rows

@@ -109,6 +109,10 @@ class AutogradeRun:
         out, _ = self.process.communicate()
         self._result = (self.process.returncode, out, time.perf_counter() - self._started)
 
+    def done(self) -> bool:
+        """Whether the run has ended and its output has been read."""
+        return self._result is not None
+
     def wait(self, timeout: float = 900) -> tuple[int, str, float]:
         self._thread.join(timeout)
         if self._result is None:
