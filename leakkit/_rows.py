@@ -88,7 +88,8 @@ def combine(H: np.ndarray, columns: Any = None) -> np.ndarray:
     if d == 0:
         return np.zeros(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        return _finish(_mix(H, _column_keys(d)[None, :]).sum(axis=1, dtype=np.uint64), d)
+        # einsum sums each row (wrapping around, like sum) about twice as fast as sum(axis=1)
+        return _finish(np.einsum("ij->i", _mix(H, _column_keys(d)[None, :])), d)
 
 
 def is_sparse(X: Any) -> bool:

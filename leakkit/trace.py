@@ -389,10 +389,44 @@ def _contains(a: np.ndarray, sorted_b: np.ndarray) -> np.ndarray:
     return sorted_b[idx] == a
 
 
-def _snapshot(H: np.ndarray) -> np.ndarray:
-    """``H`` if it owns its values, else a copy: per-value hashes that view the caller's
-    array (read-only, see leakkit._rows) would change if the caller wrote into it."""
-    return H if H.flags.writeable else H.copy(order="K")
+def _copy_on_write() -> bool:
+    """Whether pandas copies a frame's values before writing into them (always from pandas
+    3, optional in 2.x): then an array viewing them never changes."""
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return True
+    try:
+        return pd.options.mode.copy_on_write is True
+    except (AttributeError, KeyError):  # pragma: no cover
+        return False
+
+
+def _frame_snapshot(H: np.ndarray) -> np.ndarray:
+    """A DataFrame's per-value hashes as they are now, whatever is later written into the
+    frame: ``H`` itself when it owns its values or pandas copies on write, else a copy."""
+    return H if H.flags.writeable or _copy_on_write() else H.copy(order="K")
+
+
+# One spare buffer for the copy of a split's numeric data (see Trace._add_fold_source),
+# reused from one trace to the next: allocating and freeing a large array in every traced
+# cross-validation costs more, in the allocator, than copying into it.
+_SPARE: dict[tuple, np.ndarray] = {}
+_SPARE_MAX_BYTES = 64 << 20
+
+
+def _copy_to_spare(H: np.ndarray) -> np.ndarray:
+    with _lock:
+        buf = _SPARE.pop((H.shape, H.dtype.str), None)
+    if buf is None:
+        buf = np.empty(H.shape, dtype=H.dtype)
+    np.copyto(buf, H)
+    return buf
+
+
+def _return_spare(buf: np.ndarray) -> None:
+    if buf.nbytes <= _SPARE_MAX_BYTES:
+        with _lock:
+            _SPARE.clear()  # keep one, the latest
+            _SPARE[(buf.shape, buf.dtype.str)] = buf
 
 
 def _rows_equal(H: np.ndarray, SH: np.ndarray, idx: np.ndarray, chunk: int = 1024) -> bool:
@@ -507,7 +541,7 @@ class Trace:
         # Recent splits of dense data, with their per-value hashes: cross-validation hands
         # each fit and score the split's rows at one fold's positions, whose fingerprints
         # are then read off the split's instead of being recomputed.
-        self._fold_sources: list[tuple[SplitRecord, np.ndarray]] = []
+        self._fold_sources: list[tuple[SplitRecord, np.ndarray, bool]] = []  # (split, hashes, spare buffer?)
         self._findings: list[Finding] | None = None
         self._active = False
         self._ids = 0
@@ -565,7 +599,8 @@ class Trace:
                 _unpatch()
         self._active = False
         self._fp_cache.clear()
-        self._fold_sources.clear()
+        while self._fold_sources:
+            self._drop_fold_source(-1)
         return None
 
     # ---- fingerprints ----------------------------------------------------------------
@@ -612,17 +647,21 @@ class Trace:
             return hit
         _local.busy = True
         try:
+            fps = fkey = None
             if is_sparse(X):
-                fps, fkey = row_fingerprints(X), None
-            else:
+                fps = row_fingerprints(X)
+            elif isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype == np.float64:
+                # Raw bits, no normalising pass: equal bits are equal values. (A -0.0 differs
+                # from the split's stored 0.0 here, and is then hashed the ordinary way.)
+                fps = self._rows_of_a_fold(X.view(np.uint64))
+            if fps is None and not is_sparse(X):
                 names, H = column_hashes(self._dense(X))
                 fps = self._rows_of_a_fold(H)
                 if fps is None:
                     fps = combine(H)
-                fkey = None
                 if isinstance(X, pd.DataFrame) and H.shape[1] > 0:
                     fkey = key
-                    self._frames[key] = (names, _snapshot(H))
+                    self._frames[key] = (names, _frame_snapshot(H))
         except Exception:  # noqa: BLE001 - data we cannot fingerprint is not tracked
             fps, fkey = None, None
         finally:
@@ -641,7 +680,7 @@ class Trace:
             return None
         probe = np.linspace(0, n - 1, 16).astype(np.intp)  # a few rows first, then all of them
         h_probe = H[probe]
-        for rec, SH in reversed(self._fold_sources):
+        for rec, SH, _ in reversed(self._fold_sources):
             if SH.shape[1] != d:
                 continue
             for fold in rec.folds:
@@ -654,13 +693,22 @@ class Trace:
         """Remember a split's per-value hashes (the stored ones of a DataFrame, a copy of a
         numeric array's) as they were at the split, whatever is later written into ``X``."""
         if rec.frame_key is not None:
-            H = self._frames[rec.frame_key][1]
+            H, owned = self._frames[rec.frame_key][1], False
         elif isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind in "biuf":
-            H = _snapshot(column_hashes(X)[1])
+            H = column_hashes(X)[1]
+            owned = not H.flags.writeable  # a view of X: copied
+            if owned:
+                H = _copy_to_spare(H)
         else:
             return
-        self._fold_sources.append((rec, H))
-        del self._fold_sources[:-_FOLD_SOURCES]
+        self._fold_sources.append((rec, H, owned))
+        while len(self._fold_sources) > _FOLD_SOURCES:
+            self._drop_fold_source(0)
+
+    def _drop_fold_source(self, i: int) -> None:
+        _, H, owned = self._fold_sources.pop(i)
+        if owned:
+            _return_spare(H)
 
     def _taint_of(self, fps: np.ndarray | None) -> frozenset:
         if fps is None or not self._outputs:
