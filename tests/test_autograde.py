@@ -540,7 +540,12 @@ def test_an_interrupted_run_is_finished_by_the_next_and_keeps_its_grades(tmp_pat
     students = ["blank", "honest", "infinite_loop", "leaky"]
     course = _make_course(tmp_path / "course", students)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    code = ("import argparse, sys\nfrom leakkit.autograde import run_grade\n"
+    # Ctrl-C in a terminal: SIGINT delivered and handled by Python. The child must not inherit
+    # an ignored or blocked SIGINT from this test process (xdist workers, libraries).
+    code = ("import argparse, signal, sys\n"
+            "signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})\n"
+            "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+            "from leakkit.autograde import run_grade\n"
             f"sys.exit(run_grade(argparse.Namespace(assignment={ASSIGNMENT!r}, course={str(course)!r}, jobs=1)))")
     proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
@@ -553,7 +558,8 @@ def test_an_interrupted_run_is_finished_by_the_next_and_keeps_its_grades(tmp_pat
     assert proc.poll() is None, proc.communicate()
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
+    assert proc.returncode == 130, (f"{err}\n(this process: SIGINT handler {signal.getsignal(signal.SIGINT)!r}, "
+                                    f"blocked {signal.pthread_sigmask(signal.SIG_BLOCK, set())!r})")
     assert "interrupted" in err and "run the same command again" in err
     done = [json.loads(line)["student"] for line in journal.read_text().splitlines()]
     assert 1 <= len(done) < len(students)

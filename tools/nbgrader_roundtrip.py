@@ -31,8 +31,10 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_exercises  # noqa: E402
+from leakkit.grading import SEED_VARIABLE  # noqa: E402
 
 ROOT = make_exercises.ROOT
+ROUND_TRIP_SEED = "20261128"
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,11 @@ def _env() -> dict[str, str]:
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(var, "1")
+    # The hidden tests' "fresh" data derive from this secret (leakkit.grading.fresh_seeds):
+    # fixed, so a fixture that is wrong in a subtle way loses the same cells on every run (a
+    # case-sensitive n-gram check, say, also misses a few coincidental matches on 3 % of
+    # data sets). The solutions meet fresh random data whenever nbval runs them.
+    env.setdefault(SEED_VARIABLE, ROUND_TRIP_SEED)
     env.pop("MPLBACKEND", None)
     return env
 
