@@ -389,10 +389,13 @@ def _contains(a: np.ndarray, sorted_b: np.ndarray) -> np.ndarray:
     return sorted_b[idx] == a
 
 
+_PANDAS_MAJOR = int(pd.__version__.split(".")[0])
+
+
 def _copy_on_write() -> bool:
     """Whether pandas copies a frame's values before writing into them (always from pandas
-    3, optional in 2.x): then an array viewing them never changes."""
-    if int(pd.__version__.split(".")[0]) >= 3:
+    3, an option in 2.x): then an array viewing them never changes."""
+    if _PANDAS_MAJOR >= 3:
         return True
     try:
         return pd.options.mode.copy_on_write is True
@@ -452,6 +455,7 @@ class _SplitIndex:
     def __init__(self, split: SplitRecord, roots: np.ndarray):
         self.roots = roots
         self.folds = split.folds
+        self._masks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.uniq, self.inverse = _unique(roots, return_inverse=True)
         m = len(self.uniq)
         self.te_masks, self.tr_masks, self.held_only = [], [], []
@@ -482,11 +486,18 @@ class _SplitIndex:
 
     def mask_of(self, roots: np.ndarray, sorted_roots: Any) -> np.ndarray:
         """Mask over the split's unique rows: which of them are among ``roots`` (whose
-        sorted unique values ``sorted_roots()`` returns, computed only when needed)."""
+        sorted unique values ``sorted_roots()`` returns, computed only when needed).
+        Remembered per ``roots`` array: the analysis asks again for every fold."""
+        hit = self._masks.get(id(roots))
+        if hit is not None and hit[0] is roots:
+            return hit[1]
         side = self.fold_side(roots)
         if side is not None:
-            return (self.te_masks if side[1] else self.tr_masks)[side[0]]
-        return _contains(self.uniq, sorted_roots())
+            mask = (self.te_masks if side[1] else self.tr_masks)[side[0]]
+        else:
+            mask = _contains(self.uniq, sorted_roots())
+        self._masks[id(roots)] = (roots, mask)
+        return mask
 
     def positions(self, roots: np.ndarray, min_found: float = 0.9) -> np.ndarray | None:
         """Positions, among the split's unique rows, of the ``roots`` that are rows of it;
@@ -647,21 +658,23 @@ class Trace:
             return hit
         _local.busy = True
         try:
-            fps = fkey = None
+            fkey = None
             if is_sparse(X):
                 fps = row_fingerprints(X)
-            elif isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype == np.float64:
-                # Raw bits, no normalising pass: equal bits are equal values. (A -0.0 differs
-                # from the split's stored 0.0 here, and is then hashed the ordinary way.)
-                fps = self._rows_of_a_fold(X.view(np.uint64))
-            if fps is None and not is_sparse(X):
-                names, H = column_hashes(self._dense(X))
-                fps = self._rows_of_a_fold(H)
+            else:
+                raw = isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype == np.float64
+                # For float64 arrays the raw bits are compared (no normalising pass: equal bits
+                # are equal values; a -0.0, stored as 0.0, just makes the rows hashed below).
+                fps = self._rows_of_a_fold(X.view(np.uint64)) if raw else None
                 if fps is None:
-                    fps = combine(H)
-                if isinstance(X, pd.DataFrame) and H.shape[1] > 0:
-                    fkey = key
-                    self._frames[key] = (names, _frame_snapshot(H))
+                    names, H = column_hashes(self._dense(X))
+                    if not raw:
+                        fps = self._rows_of_a_fold(H)
+                    if fps is None:
+                        fps = combine(H)
+                    if isinstance(X, pd.DataFrame) and H.shape[1] > 0:
+                        fkey = key
+                        self._frames[key] = (names, _frame_snapshot(H))
         except Exception:  # noqa: BLE001 - data we cannot fingerprint is not tracked
             fps, fkey = None, None
         finally:

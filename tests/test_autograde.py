@@ -562,7 +562,8 @@ def test_an_interrupted_run_is_finished_by_the_next_and_keeps_its_grades(tmp_pat
                                     f"blocked {signal.pthread_sigmask(signal.SIG_BLOCK, set())!r})")
     assert "interrupted" in err and "run the same command again" in err
     done = [json.loads(line)["student"] for line in journal.read_text().splitlines()]
-    assert 1 <= len(done) < len(students)
+    # interrupted after the first submission, during the second or the third (the loop)
+    assert done in (["blank"], ["blank", "honest"])
     grades, stamps = _grades(course), _autograded_stamps(course)
     kept_grades = {k: v for k, v in grades.items() if k[0] in done}
     kept_files = {k: v for k, v in stamps.items() if k.split(os.sep)[1] in done}

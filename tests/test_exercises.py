@@ -179,12 +179,17 @@ def test_fixture_parser_refuses_a_file_without_its_comment(tmp_path):
     assert build_submissions.read_fixture(bad).loses == ("test_a", "test_b")
 
 
-def test_nbgrader_working_folders_stay_git_ignored():
-    if not (ROOT / ".git").exists() or shutil.which("git") is None:
-        pytest.skip("not a git checkout")
+def test_nbgrader_working_folders_stay_git_ignored(tmp_path):
+    # The repository's .gitignore, judged by git itself in a scratch repository (so the test
+    # also runs from an exported tree that is not a checkout).
+    git = shutil.which("git")
+    assert git, "git is needed to check .gitignore"
+    shutil.copy(ROOT / ".gitignore", tmp_path / ".gitignore")
+    subprocess.run([git, "init", "-q"], cwd=tmp_path, check=True)
     names = ["gradebook.db", "submitted/x/a/a.ipynb", "autograded/x/a/a.ipynb", "feedback/x/a/a.html"]
-    ignored = subprocess.run(["git", "check-ignore", *names], cwd=ROOT, capture_output=True, text=True).stdout.split()
-    assert sorted(ignored) == sorted(names)
+    kept = ["solutions/a/a.ipynb", "exercises/a/a.ipynb", "leakkit/trace.py"]
+    out = subprocess.run([git, "check-ignore", *names, *kept], cwd=tmp_path, capture_output=True, text=True).stdout
+    assert sorted(out.split()) == sorted(names)
 
 
 # --------------------------------------------------------------------------- real nbgrader
@@ -244,9 +249,10 @@ def graded(tmp_path_factory) -> Graded:
     # other): more would only make kernels wait for a core and cells run into their timeout.
     pending = list(ASSIGNMENTS)
 
-    def start_next() -> None:
+    def start_next() -> str:
         a = pending.pop(0)
         runs[a] = roundtrip.start_autograde(courses[a], a)
+        return a
 
     for _ in range(min(_PARALLEL_RUNS, len(pending))):
         start_next()
@@ -267,8 +273,7 @@ def graded(tmp_path_factory) -> Graded:
             print(f"\nnbgrader autograde {a}: {n} submissions in {seconds:.1f} s, {seconds / n:.1f} s per submission")
             out.scores[a] = roundtrip.read_scores(run.course, a, out.students[a])
             if pending:
-                start_next()
-                b = next(reversed(runs))
+                b = start_next()
                 waiting[b] = runs[b]
     return out
 
@@ -316,14 +321,16 @@ def test_validate_result_is_read_so_a_failure_is_seen(tmp_path):
                                                            "display_name": "Python 3"}})
     meta = {"grade": True, "grade_id": "t", "locked": True, "points": 1, "schema_version": 3, "solution": False,
             "task": False}
-    nb.cells = [nbformat.v4.new_code_cell("assert 1 + 1 == 3, 'arithmetic'", metadata={"nbgrader": meta})]
+    failing_check = "from leakkit import grading\ngrading.check_near_chance(0.95, chance=0.5)"  # a leaky score
+    nb.cells = [nbformat.v4.new_code_cell(failing_check, metadata={"nbgrader": meta})]
     path = tmp_path / "x" / "x.ipynb"
     path.parent.mkdir()
     nbformat.write(nb, path)
     from nbgrader.validator import Validator
 
     result = Validator(config=make_exercises.course_config(ROOT)).validate(str(path))
-    assert [f["source"] for f in result["failed"]] == ["assert 1 + 1 == 3, 'arithmetic'"]
+    assert [f["source"] for f in result["failed"]] == [failing_check]
+    assert "CheckFailed" in result["failed"][0]["error"]
 
 
 def _expected(assignment: str, student: str, cells: dict) -> dict:

@@ -324,8 +324,8 @@ plt.show()
 # - Pass the whole pipeline to `cross_validate` and `GridSearchCV`: each fold, and each inner
 #   fold of the search, then fits every step on its training rows only. Score the test set
 #   once, at the end.
-# - A step fitted outside the pipeline leaks, whether it costs 0.001 or 0.4 in score; the
-#   score alone cannot tell you.
+# - A step fitted outside the pipeline leaks, whether the score moves by -0.0001 (churn) or
+#   +0.3445 (selection among noise columns), as printed above; the score alone cannot tell you.
 # - `with leakkit.trace() as t:` around your evaluation gives the proof: `t.findings == []`
 #   when no fit saw held-out rows, and a message naming the step and the rows when one did.
 #
