@@ -29,3 +29,16 @@ c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"(Warning|DeprecationWarning|FutureWarning|UserWarning|ConvergenceWarning|RuntimeWarning):"
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 50
+
+# The same protection on every grading path (plain `nbgrader autograde`, the formgrader's
+# button, `leakkit grade`): a kernel guard restores what learner code rebound or patched in
+# leakkit's checks, tracer and HeldOutSet before and after each test cell (a test during
+# which something was replaced scores 0); edited, deleted or pasted-twice cells and code that
+# reaches into the grader are flagged, and the tests concerned marked "needs manual grade";
+# the grading secret (LEAKKIT_GRADING_SEED) never enters the learner's kernel; a kernel that
+# fails to start is started again (Execute.kernel_start_retries); feedback shows each test's
+# visible part, result and messages, never the hidden tests' code. What it adds to nbgrader's
+# preprocessor lists is spelt out in leakkit.autograde.preprocessors.configure.
+from leakkit.autograde.preprocessors import configure  # noqa: E402
+
+configure(c)
