@@ -44,6 +44,11 @@ _RISKY_ATTRS = {
 }
 _RISKY_MODULES = {"ctypes": "loads ctypes", "builtins": "changes Python's builtins", "__builtin__": "changes Python's builtins"}
 _HARMLESS_STORES = re.compile(r"(^|\.)(options|rcParams|set_printoptions)(\.|$)")
+# Private attributes of the objects the tests hand to learner code (a HeldOutSet's read log
+# and data, the grader's tallies and secret): reading or writing them bypasses the rule they keep.
+_GRADER_PRIVATE = {"_log", "_data", "_budget", "_TALLY", "_SECRET", "_RECORDS", "_ROWS", "_FIT_IDS", "_fit_id",
+                   "_receive_secret", "_leakkit_guard"}
+_SECRET_TEXT = re.compile(r"LEAKKIT_|/proc/[^\s]*environ")
 
 
 def _strip_magics(source: str) -> tuple[str, list[str]]:
@@ -229,7 +234,25 @@ def suspicious_code(source: str, *, protected: dict[str, str] | None = None) -> 
                     found.append(f"uses leakkit internals ({label(chain)})")
                 if full[0] == "leakkit" and len(full) > 1 and full[1] == "autograde":
                     found.append("touches the grading driver (leakkit.autograde)")
-        elif isinstance(node, ast.Name):
+        if isinstance(node, ast.Attribute) and node.attr in _GRADER_PRIVATE:
+            owner = node.value.id if isinstance(node.value, ast.Name) else None
+            if owner not in ("self", "cls"):
+                found.append(f"reaches into the grader's private state (.{node.attr})")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "vars"):
+            first = _dotted(node.args[0]) if node.args else None
+            second = node.args[1] if len(node.args) > 1 else None
+            if first and imported.get(first[0], first[0]).startswith("leakkit"):
+                found.append(f"reads leakkit's attributes dynamically ({node.func.id}({label(first)}, ...))")
+            elif isinstance(second, ast.Constant) and isinstance(second.value, str) and second.value in _GRADER_PRIVATE:
+                found.append(f"reaches into the grader's private state ({second.value})")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _SECRET_TEXT.search(node.value):
+            found.append("reads the grader's environment (the grading secret)")
+        if isinstance(node, (ast.Name, ast.Attribute)) and (node.id if isinstance(node, ast.Name) else node.attr) == "fresh_seeds":
+            found.append("draws the hidden tests' seeds (fresh_seeds)")
+        if isinstance(node, ast.Name) and node.id.startswith("_") and not node.id.startswith("__") \
+                and ":" in protected.get(node.id, ""):
+            found.append(f"uses the tests' private helper {node.id}")
+        if isinstance(node, ast.Name):
             if node.id == "get_ipython":
                 found.append("reaches into IPython (get_ipython)")
             elif node.id == "InteractiveShell":

@@ -25,7 +25,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leakkit import autograde
+from leakkit._codescan import _HARMLESS_STORES
 from leakkit.autograde import CohortReport, add_grade_parser, grade_cohort, run_grade, suspicious_code
+from leakkit.autograde import _assignment, _course, _guard, _report
+from leakkit.autograde import _summary as summary_module
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "submissions" / "adversarial"
@@ -89,7 +92,7 @@ def test_any_store_into_an_imported_module_is_flagged(alias, attrs):
     import keyword
 
     target = ".".join([alias, *attrs])
-    if keyword.iskeyword(alias) or any(keyword.iskeyword(a) for a in attrs) or autograde._HARMLESS_STORES.search(target):
+    if keyword.iskeyword(alias) or any(keyword.iskeyword(a) for a in attrs) or _HARMLESS_STORES.search(target):
         return  # not Python, or a display setting (pd.options..., rcParams) that honest code changes
     found = suspicious_code(f"import leakkit.grading as {alias}\n{target} = None")
     assert f"replaces {target}" in found
@@ -125,7 +128,7 @@ def test_suspicious_code_rejects_bad_input():
 # Comparing a submission with the assignment
 # =====================================================================================
 def _cells():
-    C = autograde._SourceCell
+    C = _assignment.SourceCell
     return [
         C("setup", "code", True, False, False, None, "import numpy as np", "import numpy as np"),
         C("answer", "code", False, False, True, None, "x = 1", "raise NotImplementedError()"),
@@ -148,7 +151,7 @@ def _nb(*cells):
 
 def test_structure_flags_an_untouched_submission_is_clean():
     nb = _nb(("setup", "import numpy as np"), ("answer", "x = 1"), ("test_x", "assert x == 1\n"))
-    assert autograde._structure_flags(nb, _cells()) == ([], [])
+    assert _assignment.structure_flags(nb, _cells()) == ([], [])
 
 
 @pytest.mark.parametrize("cells, expected", [
@@ -163,14 +166,14 @@ def test_structure_flags_an_untouched_submission_is_clean():
      "changed the grading metadata of cell 'test_x' (locked)"),
 ])
 def test_structure_flags_find_tampering(cells, expected):
-    flags, _ = autograde._structure_flags(_nb(*cells), _cells())
+    flags, _ = _assignment.structure_flags(_nb(*cells), _cells())
     assert any(expected in f for f in flags), flags
 
 
 def test_structure_flags_a_changed_cell_type():
     nb = _nb(("setup", "import numpy as np"), ("answer", "x = 1"), ("test_x", "assert x == 1"))
     nb["cells"][2]["cell_type"] = "markdown"
-    flags, _ = autograde._structure_flags(nb, _cells())
+    flags, _ = _assignment.structure_flags(nb, _cells())
     assert flags == ["changed cell 'test_x' from code to markdown (nbgrader changed it back)"]
 
 
@@ -178,7 +181,7 @@ def test_only_cells_that_really_run_are_scanned():
     nb = _nb(("setup", "import os; os._exit(0)"), ("answer", "x = 1"), ("test_x", "assert x == 1"))
     nb["cells"].append({"cell_type": "code", "source": "y = 2", "metadata": {}})
     nb["cells"].append({"cell_type": "markdown", "source": "os._exit(0)", "metadata": {}})
-    labels = [label for label, _ in autograde._learner_cells(nb, _cells())]
+    labels = [label for label, _ in _assignment.learner_cells(nb, _cells())]
     assert labels == ["'answer'", "4"]  # the locked cell is restored by nbgrader; markdown never runs
 
 
@@ -199,14 +202,14 @@ def _guard_state():
     shell.user_ns = {"checks": mod}
     shell.events = types.SimpleNamespace(callbacks={"pre_run_cell": []})
     shell.custom_exceptions = ()
-    for name in autograde._SHELL_LISTS:
+    for name in _guard.SHELL_LISTS:
         setattr(shell, name, [])
     state = {
         "entries": [(mod, "check", mod.check, "fake_checks.check")],
         "class_keys": {Shell: set(vars(Shell))},
         "shell": shell,
         "shell_attrs": {"custom_exceptions": ()},
-        "lists": {name: [] for name in autograde._SHELL_LISTS},
+        "lists": {name: [] for name in _guard.SHELL_LISTS},
         "events": {"pre_run_cell": []},
         "sys": {"excepthook": sys.excepthook, "stdout": sys.stdout, "stderr": sys.stderr,
                 "trace": sys.gettrace(), "profile": sys.getprofile()},
@@ -218,12 +221,12 @@ def _guard_state():
 def test_guard_restores_what_was_replaced_and_says_what():
     state, mod, shell = _guard_state()
     original = mod.check
-    assert autograde._guard_restore(state) == []
+    assert _guard.restore(state) == []
     mod.check = lambda x: True
     shell.user_ns["checks"] = object()
     shell.input_transformers_post.append(lambda lines: lines)
     shell.custom_exceptions = (Exception,)
-    changes = autograde._guard_restore(state)
+    changes = _guard.restore(state)
     assert mod.check is original and shell.user_ns["checks"] is mod
     assert shell.input_transformers_post == [] and shell.custom_exceptions == ()
     assert "fake_checks.check was replaced" in changes
@@ -231,7 +234,7 @@ def test_guard_restores_what_was_replaced_and_says_what():
     assert "IPython's input_transformers_post were changed" in changes
     assert "the IPython shell's custom_exceptions was replaced" in changes
     del mod.check
-    assert autograde._guard_restore(state) == ["fake_checks.check was deleted"] and mod.check is original
+    assert _guard.restore(state) == ["fake_checks.check was deleted"] and mod.check is original
 
 
 def test_guard_accepts_a_reloaded_module_as_unchanged():
@@ -239,10 +242,10 @@ def test_guard_accepts_a_reloaded_module_as_unchanged():
     exec("def check(x):\n    return x > 0\n", mod.__dict__)  # noqa: S102 - what importlib.reload does
     mod.check.__module__ = "fake_checks"
     reloaded = mod.check
-    assert autograde._guard_restore(state) == []
+    assert _guard.restore(state) == []
     assert mod.check is reloaded  # kept, and now the reference
     mod.check = lambda x: True
-    assert autograde._guard_restore(state) == ["fake_checks.check was replaced"] and mod.check is reloaded
+    assert _guard.restore(state) == ["fake_checks.check was replaced"] and mod.check is reloaded
 
 
 # =====================================================================================
@@ -252,10 +255,10 @@ def _summary():
     rows = []
     for i, (status, pct, review) in enumerate([("graded", 100.0, False), ("graded", 100.0, False),
                                                 ("graded", 25.0, False), ("crashed", 25.0, True),
-                                                ("failed", 0.0, True)]):
-        rows.append({"student": f"s{i}", "status": status, "score": pct / 25, "max_score": 5.0,
-                     "auto_score": pct / 25, "auto_max_score": 4.0, "auto_percent": pct, "failed_tests": "",
-                     "manual_cells": int(not review), "needs_review": review,
+                                                ("failed", None, True)]):
+        rows.append({"student": f"s{i}", "status": status, "score": None if pct is None else pct / 25,
+                     "max_score": 5.0, "auto_score": None if pct is None else pct / 25, "auto_max_score": 4.0,
+                     "auto_percent": pct, "failed_tests": "", "manual_cells": int(not review), "needs_review": review,
                      "flags": "crashed: the kernel died; tampered: x" if review else "", "notes": "",
                      "seconds": 3.0, "graded_now": True})
     return pd.DataFrame(rows)
@@ -263,18 +266,22 @@ def _summary():
 
 def test_report_states_the_finding_and_writes_csv_and_plot(tmp_path):
     report = CohortReport("week1", _summary(), out_dir=tmp_path)
-    assert report.headline() == "2 of 5 submissions passed every automatic test (median 25 %); 2 need a human look"
+    assert report.headline() == ("2 of 4 graded submissions passed every automatic test (median 62 %); 1 not graded; "
+                                 "2 need a human look")
     csv, png = report.write()
     back = pd.read_csv(csv)
-    assert list(back.columns) == autograde._SUMMARY_COLUMNS
+    assert list(back.columns) == summary_module.SUMMARY_COLUMNS
     assert list(back["student"]) == ["s0", "s1", "s2", "s3", "s4"]
     assert png.stat().st_size > 5000 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     ax = report.plot()
     assert ax.get_title(loc="left") == report.headline().replace("; ", "\n")
     heights = [p.get_height() for p in ax.patches]
-    assert sum(heights) == 5  # every submission is in one bar
+    assert sum(heights) == 4  # every graded submission is in one bar; the one not graded is in none
     text = str(report)
     assert "Needs a human look (2):" in text and "s3" in text and "tampered: x" in text
+    # the statistics leave out the submission without a grade, and say so
+    assert "Automatic tests (4 graded submissions): mean 62 %, median 62 %, 0 at zero." in text
+    assert "Not graded, left out of these figures (1): s4." in text
     assert "Needs manual grading: 3 answer cells in 3 submissions (grade them in nbgrader's formgrader): s0, s1, s2." in text
     assert len(report.needs_review) == 2 and len(report.needs_manual_grading) == 3
 
@@ -288,7 +295,7 @@ def test_report_rejects_a_frame_without_the_columns():
 
 def test_progress_bar_is_plain_text_one_line_per_submission_off_a_terminal():
     out = io.StringIO()
-    bar = autograde._Progress(3, out, "grading week1")
+    bar = _report.Progress(3, out, "grading week1")
     bar.update("ada", "graded in 2.0 s", False)
     bar.update("bo", "graded (kernel died)", True)
     lines = out.getvalue().splitlines()
@@ -298,9 +305,9 @@ def test_progress_bar_is_plain_text_one_line_per_submission_off_a_terminal():
 
 
 def test_grading_seed_is_a_private_stable_secret(tmp_path):
-    seed = autograde._grading_seed(tmp_path / "grades")
+    seed = _course.grading_seed(tmp_path / "grades")
     assert seed.isdigit() and int(seed) > 0
-    assert autograde._grading_seed(tmp_path / "grades") == seed  # the same on every run
+    assert _course.grading_seed(tmp_path / "grades") == seed  # the same on every run
     if os.name == "posix":
         assert (tmp_path / "grades" / "grading_seed").stat().st_mode & 0o077 == 0  # not readable by others
 
@@ -346,6 +353,7 @@ def _make_course(course: Path, students: list[str], *, timeout: int = TIMEOUT) -
     (course / "nbgrader_config.py").write_text(
         "c = get_config()  # noqa: F821\n"
         f"load_subconfig({str(ROOT / 'nbgrader_config.py')!r})  # noqa: F821\n"
+        f"c.CourseDirectory.root = {str(course)!r}\n"
         f"c.Execute.timeout = {timeout}\n")
     # The hidden tests' "fresh" data come from this secret (made at random on a first run):
     # fixed here, so the suite grades the same data every time.
@@ -410,15 +418,16 @@ EXPECTED = {
     "infinite_loop": (4, "timed out", True, f"cell 'honest_cv_accuracy' ran past {TIMEOUT} s and was interrupted"),
     "unstoppable_loop": (1, "timed out", True, "ignored the interrupt, so the kernel was stopped"),
     "kernel_killed": (1, "crashed", True, "the kernel died in cell 'honest_cv_accuracy'"),
-    "malformed_json": (0, "failed", True, "leak_quiz.ipynb is not valid notebook JSON"),
-    "empty_submission": (0, "empty", True, "empty submission"),
+    # no grade at all: left out of the statistics, listed
+    "malformed_json": (None, "failed", True, "leak_quiz.ipynb is not valid notebook JSON"),
+    "empty_submission": (None, "empty", True, "empty submission"),
 }
 # The fixture whose answers (without the cheat) are the same: a cheat earns no more.
 SAME_ANSWERS = {"monkeypatch_grading": "leaky", "rebinds_grading": "leaky", "patch_during_test": "leaky",
                 "deleted_test": "leaky", "cell_type_changed": "leaky", "traceback_hooks": "blank",
                 "swallow_errors": "blank", "hard_coded": "honest", "duplicated_cell": "honest",
                 "infinite_loop": "honest", "kernel_killed": "honest", "unstoppable_loop": "honest",
-                "malformed_json": "honest", "data_deleted": "honest", "warnings_on_stderr": "honest",
+                "data_deleted": "honest", "warnings_on_stderr": "honest",
                 "print_flood": "honest", "redefines_helper": "data_modified"}
 
 
@@ -444,7 +453,7 @@ def test_adversarial_cohort_in_one_run(cohort):
     problems = []
     for student, (points, status, review, phrase) in EXPECTED.items():
         row = s.loc[student]
-        got = (row["auto_score"], row["status"], bool(row["needs_review"]))
+        got = (None if pd.isna(row["auto_score"]) else row["auto_score"], row["status"], bool(row["needs_review"]))
         if got != (points, status, review) or phrase not in row["flags"]:
             problems.append(f"{student}: expected {(points, status, review, phrase)}, got {got} {row['flags']!r}")
         if not review and row["flags"]:
@@ -459,14 +468,21 @@ def test_adversarial_cohort_in_one_run(cohort):
     assert "missing from the submission" in s.loc["data_deleted", "notes"]
     assert "output truncated" in s.loc["print_flood", "notes"]
     assert s.loc["honest", "failed_tests"] == "" and s.loc["leaky", "failed_tests"] == "test_cv_no_leak test_cv_near_chance"
-    # the kernels got the assignment's grading seed (the hidden tests draw their data from it)
+    # the hidden tests drew their data from the assignment's grading secret, which the kernel's
+    # environment never held (the kernel guard handed it to leakkit.grading)
+    from leakkit.grading import fresh_seeds
+
     explored = json.loads((course / "autograded" / "different_but_correct" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
     printed = "".join("".join(o.get("text", "")) for c in explored["cells"] for o in c.get("outputs", []))
-    assert "grading seed: 20261128" in printed
+    assert f"grading data seed: {fresh_seeds('test_cv_no_leak', secret=20261128)[0]}" in printed
+    assert s.loc[list(s.index.difference(["malformed_json", "empty_submission"])), "auto_score"].notna().all()
+    assert "Not graded, left out of these figures (2): empty_submission, malformed_json." in str(report)
     # what nbgrader itself recorded agrees
     g = _grades(course)
     assert g[("honest", "test_cv_no_leak")] == (2.0, None, False)
-    assert g[("monkeypatch_grading", "test_cv_no_leak")] == (0.0, None, False)
+    # a test around which the guard undid something is left to a person ("needs manual grade")
+    assert g[("monkeypatch_grading", "test_cv_no_leak")] == (0.0, None, True)
+    assert g[("leaky", "test_cv_no_leak")] == (0.0, None, False)
     assert g[("honest", "written_answer")][2] is True  # nbgrader: needs manual grading
     # outputs: the report, the plot, a progress line per submission on the stream
     assert (course / "grades" / ASSIGNMENT / "summary.csv").exists()
@@ -503,6 +519,98 @@ def test_the_warning_that_ignorepattern_drops_is_real():
 
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
     assert cfg.IgnorePattern.enabled and re.search(cfg.IgnorePattern.pattern, "ConvergenceWarning: lbfgs failed")
+
+
+# The same protection on the other grading path: plain `nbgrader autograde` (what the
+# formgrader's button runs), with the course's nbgrader_config.py and nothing else.
+PLAIN_PATH = ["honest", "different_but_correct", "leaky", "monkeypatch_grading", "rebinds_grading",
+              "patch_during_test", "redefines_helper", "edited_test", "traceback_hooks", "swallow_errors"]
+
+
+@pytest.fixture(scope="module")
+def plain_run(tmp_path_factory):
+    course = _make_course(tmp_path_factory.mktemp("plain"), PLAIN_PATH, timeout=120)
+    env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
+               LEAKKIT_GRADING_SEED="20261128")
+    cmd = [sys.executable, "-m", "nbgrader"]
+    gen = subprocess.run(cmd + ["generate_assignment", ASSIGNMENT, "--force"], cwd=course, env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert gen.returncode == 0, gen.stdout + gen.stderr
+    run = subprocess.run(cmd + ["autograde", ASSIGNMENT, "--force", "--create"], cwd=course, env=env,
+                         capture_output=True, text=True, timeout=1800)
+    assert run.returncode == 0, (run.stdout + run.stderr)[-4000:]
+    feedback = subprocess.run(cmd + ["generate_feedback", ASSIGNMENT, "--force"], cwd=course, env=env,
+                              capture_output=True, text=True, timeout=600)
+    assert feedback.returncode == 0, (feedback.stdout + feedback.stderr)[-4000:]
+    return course, run.stdout + run.stderr
+
+
+def _record(course: Path, student: str) -> dict:
+    nb = json.loads((course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
+    return nb["metadata"].get("leakkit", {})
+
+
+@pytest.mark.nbgrader
+@pytest.mark.slow
+def test_plain_nbgrader_autograde_applies_the_same_protection(plain_run, cohort):
+    course, log = plain_run
+    plain = _grades(course)
+    driver = _grades(cohort[0])
+    for student in PLAIN_PATH:
+        for cell in ("test_n_patients", "test_cv_no_leak", "test_cv_near_chance"):
+            assert plain[(student, cell)] == driver[(student, cell)], (student, cell, plain[(student, cell)])
+    # cheats keep no more than the same answers earn honestly, and are flagged for a person
+    for cheat in ("monkeypatch_grading", "rebinds_grading", "patch_during_test"):
+        assert plain[(cheat, "test_cv_no_leak")][0] == 0.0 and plain[(cheat, "test_cv_near_chance")][0] == 0.0
+        assert any(plain[(cheat, c)][2] for c in ("test_cv_no_leak", "test_cv_near_chance")), cheat
+        assert _record(course, cheat)["review"], cheat
+        assert f"leakkit: {cheat} needs a human look" in log
+    assert "leakkit.grading.check_no_leak was replaced" in " ".join(_record(course, "monkeypatch_grading")["review"])
+    # honest work: nothing flagged, nothing left to a person but the written answer
+    for honest in ("honest", "different_but_correct"):
+        assert _record(course, honest)["review"] == [] and _record(course, honest)["guard"] == "on"
+        assert not any(v[2] for k, v in plain.items() if k[0] == honest and k[1].startswith("test_"))
+        assert f"leakkit: {honest} needs" not in log
+    # nbgrader warns about an edited test cell, but not about the honest ones' test cells
+    assert "Attribute 'checksum' for cell test_" in _log_of(log, "edited_test")
+    for honest in ("honest", "different_but_correct", "leaky"):
+        assert "Attribute 'checksum'" not in _log_of(log, honest), _log_of(log, honest)
+
+
+def _log_of(log: str, student: str) -> str:
+    """The part of an `nbgrader autograde` log about one student (it grades them in turn)."""
+    out, keep = [], False
+    for line in log.splitlines():
+        if "Autograding" in line or "student with ID" in line or "Sanitizing" in line:
+            keep = f"/{student}/" in line or f"'{student}'" in line
+        if keep:
+            out.append(line)
+    return "\n".join(out)
+
+
+@pytest.mark.nbgrader
+@pytest.mark.slow
+def test_feedback_shows_results_and_messages_but_no_hidden_test_code(plain_run):
+    course, _ = plain_run
+    source = json.loads((FIXTURES / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
+    hidden = []
+    for cell in source["cells"]:
+        text = "".join(cell["source"])
+        if "BEGIN HIDDEN TESTS" in text:
+            block = text.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+            hidden += [ln.strip() for ln in block.splitlines() if len(ln.strip()) > 12]
+    assert len(hidden) >= 5
+    import html
+
+    for student in ("honest", "leaky", "edited_test"):
+        page = html.unescape((course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text())
+        text = " ".join(page.split())
+        shown = [ln for ln in hidden if " ".join(ln.split()) in text]
+        assert not shown, f"{student}'s feedback shows hidden-test code: {shown}"
+        assert "BEGIN HIDDEN TESTS" not in text and "hidden tests: their code is not shown" in text
+        assert "Correct:" in text  # the results and learner-facing messages are there
+    leaky = html.unescape((course / "feedback" / "leaky" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text())
+    assert "CheckFailed" in leaky and "How to fix it:" in leaky and "SelectKBest" in leaky
 
 
 @pytest.mark.nbgrader
@@ -586,9 +694,9 @@ def test_a_submission_past_the_deadline_is_stopped_and_not_retried_by_default(tm
     course = _make_course(tmp_path / "course", ["unstoppable_loop", "blank"], timeout=60)
     report = grade_cohort(ASSIGNMENT, course, jobs=2, deadline=25)
     s = report.summary.set_index("student")
-    assert s.loc["unstoppable_loop", "status"] == "timed out"
-    assert "grading was stopped at the deadline" in s.loc["unstoppable_loop", "flags"]
-    assert s.loc["unstoppable_loop", "auto_score"] == 0  # nothing recorded: 0 until a person looks
+    assert s.loc["unstoppable_loop", "status"] == "stopped"
+    assert "stopped at the deadline" in s.loc["unstoppable_loop", "flags"]
+    assert pd.isna(s.loc["unstoppable_loop", "auto_score"])  # nothing recorded: no grade, not a zero
     # nbgrader wrote its sanitized copy before running it: that is not a graded notebook
     assert (course / "autograded" / "unstoppable_loop" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
     assert s.loc["blank", "status"] == "graded"  # the other submission was graded all the same

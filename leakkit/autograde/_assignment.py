@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._codescan import _defined_names, _import_bindings, _strip_magics, suspicious_code
+from .._codescan import _defined_names, _import_bindings, _stored_names, _strip_magics, suspicious_code
 
 BEGIN_HIDDEN = "BEGIN HIDDEN TESTS"
 END_HIDDEN = "END HIDDEN TESTS"
@@ -84,6 +84,10 @@ def protected_names(cells: list[SourceCell]) -> dict[str, str]:
         out.update(_import_bindings(tree, top_level=True))
         for name in _defined_names(tree):
             out[name] = f"{c.name}:{name}"
+        if not c.grade:  # the tests' private state, set up by a locked cell (_RECORDS = {})
+            for name, how in _stored_names(tree).items():
+                if len(name) > 2 and name.startswith("_") and not name.startswith("__") and how == "assign":
+                    out.setdefault(name, f"{c.name}:{name}")
     return out
 
 

@@ -5,12 +5,12 @@ The course's ``nbgrader_config.py`` puts them into nbgrader's own pipelines, so 
 runs nbgrader's autograder) all grade the same way:
 
 sanitizing (``Autograde.sanitize_preprocessors``)
-    :class:`ReadSubmission`, before ``OverwriteCells``: reads the submitted notebook as
-    the learner left it (edited, deleted or pasted-twice locked cells; learner code that
-    reaches into the grading machinery, see :mod:`leakkit._codescan`) and records what it
+    :class:`ReadSubmission`, first: reads the submitted notebook as the learner left it
+    (edited, deleted or pasted-twice locked cells; learner code that reaches into the grading
+    machinery, see :mod:`leakkit._codescan`) and records what it
     finds in the notebook's ``leakkit`` metadata; then gives each untouched test cell its
     hidden tests back, so nbgrader does not warn "checksum ... has changed" for honest work.
-    :class:`RestoreCells`, after it: repairs what nbgrader 0.9's own repairs break (a cell
+    :class:`RestoreCells`, after ``OverwriteCells``: repairs what nbgrader 0.9's own repairs break (a cell
     pasted twice, a deleted locked or test cell).
 autograding (``Autograde.autograde_preprocessors``)
     :class:`GuardedExecute` replaces nbgrader's ``Execute``: the kernel guard
@@ -58,8 +58,10 @@ class ReadSubmission(NbGraderPreprocessor):
         for f in flags:
             self.log.warning("leakkit: %s: %s", resources["nbgrader"].get("student", "?"), f)
         by_name = {c.name: c for c in cells}
-        for cell in nb.cells:
-            src = by_name.get(cell.metadata.get("nbgrader", {}).get("grade_id"))
+        last = {cell.metadata.get("nbgrader", {}).get("grade_id"): i for i, cell in enumerate(nb.cells)}
+        for i, cell in enumerate(nb.cells):
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            src = by_name.get(gid) if last.get(gid) == i else None  # DeduplicateIds keeps the last copy
             if (src is not None and src.locked and not src.solution and cell.cell_type == src.cell_type
                     and normalise_source(cell.source) == normalise_source(src.release)):
                 cell.source = src.source  # what nbgrader would restore, without its checksum warning
@@ -133,7 +135,7 @@ def _classes(items: list) -> list:
 
 def configure(c: Any) -> Any:
     """Install the protection in the nbgrader configuration ``c`` (idempotent): in
-    ``Autograde.sanitize_preprocessors``, :class:`ReadSubmission` before ``OverwriteCells``
+    ``Autograde.sanitize_preprocessors``, :class:`ReadSubmission` first
     and :class:`RestoreCells` after it (with ``OverwriteCells.add_missing_cells`` off); in
     ``Autograde.autograde_preprocessors``, :class:`GuardedExecute` instead of ``Execute`` and
     :class:`FlagForReview` after ``SaveAutoGrades``; in ``GenerateFeedback.preprocessors``,
@@ -158,8 +160,8 @@ def configure(c: Any) -> Any:
 
     sanitize = [p for p in current("Autograde", "sanitize_preprocessors", Autograde)
                 if p not in (ReadSubmission, RestoreCells)]
-    at = sanitize.index(OverwriteCells) if OverwriteCells in sanitize else len(sanitize)
-    c.Autograde.sanitize_preprocessors = sanitize[:at] + [ReadSubmission] + sanitize[at:at + 1] + [RestoreCells] + sanitize[at + 1:]
+    at = sanitize.index(OverwriteCells) + 1 if OverwriteCells in sanitize else len(sanitize)
+    c.Autograde.sanitize_preprocessors = [ReadSubmission] + sanitize[:at] + [RestoreCells] + sanitize[at:]
     c.OverwriteCells.add_missing_cells = False  # broken in nbgrader 0.9: RestoreCells does it
     grading = [GuardedExecute if p is Execute else p for p in current("Autograde", "autograde_preprocessors", Autograde)
                if p is not FlagForReview]

@@ -57,12 +57,12 @@ def _md(cell_id: str, source: str, **meta) -> nbformat.NotebookNode:
     return c
 
 
-FRESH_SEED = '''import os as _os
-import secrets as _secrets
-
-# Fresh data at grading time: the driver's per-assignment seed when it sets one (so a
-# re-grade gives the same scores), a random one otherwise.
-_rng = np.random.default_rng(int(_os.environ.get("LEAKKIT_GRADING_SEED") or _secrets.randbelow(2**31)))'''
+def _fresh_seed(salt: str) -> str:
+    """Hidden-test code drawing its data at grading time from the grading secret (the
+    driver's per-assignment secret, so a re-grade gives the same scores; random without one)."""
+    return (f"_seed = grading.fresh_seeds({salt!r})[0]\n"
+            f"print('grading data seed:', _seed)\n"
+            f"_rng = np.random.default_rng(_seed)")
 
 
 def source_notebook() -> nbformat.NotebookNode:
@@ -84,10 +84,7 @@ from leakkit import grading
 
 def _fresh_patients(n=300):
     \"\"\"A table of patient ids for the hidden tests, new at grading time.\"\"\"
-    import os
-    import secrets
-
-    seed = int(os.environ.get("LEAKKIT_GRADING_SEED") or secrets.randbelow(2**31))
+    seed = grading.fresh_seeds("test_n_patients")[0]
     return pd.DataFrame({"patient": np.random.default_rng(seed).integers(0, 500, n)})
 
 
@@ -133,7 +130,7 @@ X_noise, y_noise = _noise.normal(size=(80, 1000)), _noise.integers(0, 2, 80)""",
         _code("test_cv_no_leak", f'''
 _ = grading.check_no_leak(honest_cv_accuracy, X_noise, y_noise)
 ### BEGIN HIDDEN TESTS
-{FRESH_SEED}
+{_fresh_seed("test_cv_no_leak")}
 _X, _y = _rng.normal(size=(80, 1000)), _rng.integers(0, 2, 80)
 _ = grading.check_no_leak(honest_cv_accuracy, _X, _y)
 ### END HIDDEN TESTS''', grade=True, locked=True, points=2),
@@ -141,8 +138,7 @@ _ = grading.check_no_leak(honest_cv_accuracy, _X, _y)
 _score = grading.check_no_leak(honest_cv_accuracy, X_noise, y_noise)
 grading.check_near_chance(_score, chance=0.5, tol=0.2)
 ### BEGIN HIDDEN TESTS
-{FRESH_SEED}
-_rng = np.random.default_rng(_rng.integers(2**31))
+{_fresh_seed("test_cv_near_chance")}
 _X, _y = _rng.normal(size=(80, 1000)), _rng.integers(0, 2, 80)
 _score = grading.check_no_leak(honest_cv_accuracy, _X, _y)
 grading.check_near_chance(_score, chance=0.5, tol=0.2)
@@ -298,11 +294,8 @@ def fixtures(rel: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
     _answer(nb, "honest_cv_accuracy", Q2_DIFFERENT)
     _answer(nb, "written_answer", WRITTEN)
     _insert_after(nb, "setup", '''
-import os
-
 import matplotlib.pyplot as plt
 
-print("grading seed:", os.environ.get("LEAKKIT_GRADING_SEED"))
 pd.options.display.max_rows = 20
 plt.rcParams["figure.figsize"] = (5, 3)
 visits.groupby("patient").size().plot.hist(title="visits per patient")
