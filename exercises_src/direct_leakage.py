@@ -75,7 +75,7 @@ leaky_columns = ["customer_id", "account_closed_days", "retention_offer_made"]
 assert isinstance(leaky_columns, (list, tuple, set)), (
     f"leaky_columns should be a list of column names such as ['a', 'b'], not a {type(leaky_columns).__name__}."
 )
-_unknown = [c for c in leaky_columns if c not in churn.frame.columns]
+_unknown = [c for c in grading.plain(list(leaky_columns)) if c not in churn.frame.columns]
 assert not _unknown, f"These are not columns of churn.frame: {_unknown}. Copy the names from churn.frame.columns."
 assert churn.target not in leaky_columns, (
     f"{churn.target!r} is the target, not a feature: leave it out of leaky_columns."
@@ -128,6 +128,7 @@ from leakkit.detect import duplicate_rows as _duplicate_rows
 def _check_drop_test_copies(train, test, *, near):
     clean = drop_test_copies(train.copy(), test.copy())
     assert isinstance(clean, pd.DataFrame), f"drop_test_copies should return a DataFrame, not a {type(clean).__name__}."
+    clean = grading.plain(clean, what="the table drop_test_copies returned")
     assert list(clean.columns) == list(test.columns), "Keep all the columns of test, in the same order."
     assert clean.index.isin(test.index).all(), (
         "Return a subset of the test rows with their original index (test[mask] or test.drop(index=...)), "
@@ -148,19 +149,21 @@ def _check_drop_test_copies(train, test, *, near):
 
 _check_drop_test_copies(products_train, products_test, near=False)
 ### BEGIN HIDDEN TESTS
-_s = grading.fresh_seeds("test_exact_copies", 2)
-_fresh = make_duplicates(n_samples=1500, duplicate_fraction=0.3, random_state=_s[0])
-_tr, _te = train_test_split(_fresh.frame, test_size=0.25, random_state=_s[1])
-_check_drop_test_copies(_tr, _te, near=False)
+def _hidden_copies(salt, **options):
+    """Fresh tables made here, so nothing but the two tables reaches drop_test_copies."""
+    s = grading.fresh_seeds(salt, 2)
+    train, test = train_test_split(make_duplicates(n_samples=1500, duplicate_fraction=0.3, random_state=s[0],
+                                                   **options).frame, test_size=0.25, random_state=s[1])
+    _check_drop_test_copies(train, test, near=bool(options))
+
+
+_hidden_copies("test_exact_copies")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_near_copies", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 _check_drop_test_copies(products_train, products_test, near=True)
 ### BEGIN HIDDEN TESTS
-_s = grading.fresh_seeds("test_near_copies", 2)
-_fresh = make_duplicates(n_samples=1500, duplicate_fraction=0.3, near_fraction=0.7, random_state=_s[0])
-_tr, _te = train_test_split(_fresh.frame, test_size=0.25, random_state=_s[1])
-_check_drop_test_copies(_tr, _te, near=True)
+_hidden_copies("test_near_copies", near_fraction=0.7)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -210,11 +213,11 @@ def train_honest_model(frame):
 
 # %% nbgrader={"grade": true, "grade_id": "test_model_runs", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 def _check_model_runs(scenario):
-    model, claimed = train_honest_model(scenario.frame.copy())
+    model, claimed = grading.unpack(train_honest_model(scenario.frame.copy()), 2, what="train_honest_model")
     claimed = grading.check_number(claimed, what="your claimed ROC AUC")
     assert 0.0 <= claimed <= 1.0, f"A ROC AUC lies between 0 and 1; yours is {claimed:.3f}."
     new = scenario.production(300, random_state=1)
-    proba = np.asarray(model.predict_proba(new.drop(columns=scenario.target)))
+    proba = grading.plain(np.asarray(model.predict_proba(new.drop(columns=scenario.target))), what="predict_proba")
     assert proba.shape == (300, 2), (
         f"model.predict_proba on 300 new customers should give a (300, 2) array, got shape {proba.shape}."
     )
@@ -223,46 +226,61 @@ def _check_model_runs(scenario):
 
 _check_model_runs(churn)
 ### BEGIN HIDDEN TESTS
-_check_model_runs(make_churn(n_samples=1500, random_state=grading.fresh_seeds("test_model_runs")[0]))
+def _hidden_model_runs():
+    _check_model_runs(make_churn(n_samples=1500, random_state=grading.fresh_seeds("test_model_runs")[0]))
+
+
+_hidden_model_runs()
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_no_leak", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-# Re-runs your function under leakkit's tracer: no fit may see the rows you score on.
-_ = grading.check_no_leak(train_honest_model, churn.frame.copy())
+# Re-runs your function under leakkit's tracer: no fit may see the rows you score on, something
+# must be held out, and changing the held-out rows' values must not change the model scored on them.
+_ = grading.check_no_leak(train_honest_model, churn.frame.copy(), influence_arg=0,
+                          fixed_columns=["churned", "customer_id"])
 ### BEGIN HIDDEN TESTS
-_fresh = make_churn(n_samples=2000, random_state=grading.fresh_seeds("test_no_leak")[0])
-_ = grading.check_no_leak(train_honest_model, _fresh.frame)
+def _hidden_no_leak():
+    frame = make_churn(n_samples=2000, random_state=grading.fresh_seeds("test_no_leak")[0]).frame
+    _ = grading.check_no_leak(train_honest_model, frame, influence_arg=0, fixed_columns=["churned", "customer_id"])
+
+
+_hidden_no_leak()
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_claim_matches_production", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
-def _auc_in_production(model, scenario, *, flip=None, n=5000, random_state=1):
+def _auc_in_production(model, scenario, *, flip=0.0, n=5000, random_state=1):
     new = scenario.production(n, random_state=random_state)
     y_new = new.pop(scenario.target).to_numpy()
-    if flip is not None:
-        y_new = np.where(flip(len(y_new)), 1 - y_new, y_new)
-    return roc_auc_score(y_new, np.asarray(model.predict_proba(new))[:, 1])
+    if flip:
+        y_new = np.where(np.random.default_rng(random_state).random(len(y_new)) < flip, 1 - y_new, y_new)
+    proba = grading.plain(np.asarray(model.predict_proba(new)), what="predict_proba")
+    return roc_auc_score(y_new, proba[:, 1])
 
 
-model, claimed_auc = train_honest_model(churn.frame.copy())
+model, claimed_auc = grading.unpack(train_honest_model(churn.frame.copy()), 2, what="train_honest_model")
 grading.check_close(claimed_auc, _auc_in_production(model, churn), tol=0.08, what="your claimed ROC AUC")
 ### BEGIN HIDDEN TESTS
-_rng = np.random.default_rng(grading.fresh_seeds("test_claim_matches_production")[0])
-_fresh = make_churn(n_samples=4000, random_state=int(_rng.integers(2**31)))
-_model, _claimed = train_honest_model(_fresh.frame.copy())
-grading.check_close(_claimed, _auc_in_production(_model, _fresh, random_state=int(_rng.integers(2**31))),
-                    tol=0.08, what="your claimed ROC AUC on a new table")
+def _hidden_claim(salt, *, flip, what):
+    """A fresh table (with a share `flip` of its outcomes turned into noise); only the table reaches
+    train_honest_model. Production is drawn after it returns, from seeds drawn then."""
+    seed = grading.fresh_seeds(salt)[0]
+    frame = make_churn(n_samples=4000, random_state=seed).frame
+    if flip:
+        noisy = np.random.default_rng([seed, 1]).random(len(frame)) < flip
+        frame["churned"] = np.where(noisy, 1 - frame["churned"], frame["churned"])
+    model, claimed = grading.unpack(train_honest_model(frame), 2, what="train_honest_model")
+    claimed = grading.check_number(claimed, what=what)
+    production_seed = grading.fresh_seeds(salt + "/production")[0]
+    actual = _auc_in_production(model, make_churn(n_samples=4000, random_state=seed), flip=flip,
+                                random_state=production_seed)
+    grading.check_close(claimed, actual, tol=0.08, what=what)
 
+
+_hidden_claim("test_claim_matches_production", flip=0.0, what="your claimed ROC AUC on a new table")
 # A harder world: 40 % of the outcomes are noise, in the table and in production alike.
 # A claim copied from an earlier run cannot match both.
-_hard = make_churn(n_samples=4000, random_state=int(_rng.integers(2**31)))
-_frame = _hard.frame.copy()
-_frame["churned"] = np.where(_rng.random(len(_frame)) < 0.4, 1 - _frame["churned"], _frame["churned"])
-_model, _claimed = train_honest_model(_frame)
-grading.check_close(
-    _claimed,
-    _auc_in_production(_model, _hard, flip=lambda n: _rng.random(n) < 0.4, random_state=int(_rng.integers(2**31))),
-    tol=0.08, what="your claimed ROC AUC on a table with noisy outcomes",
-)
+_hidden_claim("test_claim_matches_production/noisy", flip=0.4,
+              what="your claimed ROC AUC on a table with noisy outcomes")
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -3,7 +3,10 @@
 A fixture is a jupytext percent script ``tests/submissions/src/<assignment>/<student>.py``.
 Its first line is one comment saying what the submission does (wrong) and, after
 ``loses:``, the grade ids of the test cells that must score zero (``loses: nothing`` for a
-correct submission); ``tests/test_exercises.py`` asserts exactly that. Then come the
+correct submission); ``tests/test_exercises.py`` asserts exactly that. Two optional parts may
+follow: ``; flagged: <grade ids>`` (a cheat whose tests the protection marks "needs manual
+grade" for a person) and ``; pending: <grade ids> (why)`` (cells whose expectation waits for
+work not merged yet: graded, reported, not asserted). Then come the
 learner's answers, one cell per answer, each headed by the ``grade_id`` of the release
 cell it replaces::
 
@@ -42,6 +45,7 @@ FIXTURES = ROOT / "tests" / "submissions"
 SOURCES = FIXTURES / "src"
 
 _LOSES = re.compile(r"\bloses:\s*(.+?)\s*\.?\s*$")
+_PART = re.compile(r";\s*(flagged|pending):\s*")
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class Fixture:
     comment: str
     loses: tuple[str, ...]
     answers: dict[str, tuple[str, str]]  # grade_id -> (cell_type, source)
+    flagged: tuple[str, ...] = ()  # test cells marked "needs manual grade" by the protection (a cheat)
+    pending: tuple[str, ...] = ()  # cells whose expectation waits for work not merged yet (see the comment)
 
     @property
     def notebook_path(self) -> Path:
@@ -69,8 +75,9 @@ def read_fixture(path: Path) -> Fixture:
     if "\n" in head or not head.startswith("#") or not match:
         raise ValueError(f"{path}: the first line must be one comment saying what the submission does wrong, "
                          f"ending in 'loses: <grade ids>' or 'loses: nothing'; got {head!r}.")
-    loses = () if match.group(1).strip() == "nothing" else tuple(
-        g.strip() for g in re.split(r",|\band\b", match.group(1)) if g.strip())
+    parts = _PART.split(match.group(1))
+    extra = {parts[i]: _ids(parts[i + 1]) for i in range(1, len(parts) - 1, 2)}
+    loses = () if parts[0].strip() == "nothing" else _ids(parts[0])
     answers: dict[str, tuple[str, str]] = {}
     for cell in nb.cells[1:]:
         grade_id = cell.metadata.get("grade_id")
@@ -80,7 +87,14 @@ def read_fixture(path: Path) -> Fixture:
         if grade_id in answers:
             raise ValueError(f"{path}: two cells replace {grade_id!r}.")
         answers[grade_id] = (cell.cell_type, cell.source)
-    return Fixture(path.parent.name, path.stem, head.lstrip("# ").strip(), loses, answers)
+    return Fixture(path.parent.name, path.stem, head.lstrip("# ").strip(), loses, answers,
+                   extra.get("flagged", ()), extra.get("pending", ()))
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    """Grade ids in 'a, b and c' (a parenthesised remark after them is dropped)."""
+    text = text.split("(")[0]
+    return tuple(g.strip() for g in re.split(r",|\band\b", text) if g.strip())
 
 
 def fixtures(assignment: str | None = None) -> list[Fixture]:
@@ -106,7 +120,7 @@ def build(fx: Fixture, release: nbformat.NotebookNode | None = None) -> nbformat
     unknown = sorted(set(fx.answers) - set(cells))
     if unknown:
         raise ValueError(f"{fx.assignment}/{fx.student}: no release cell has grade_id {unknown}.")
-    bad_loses = sorted(set(fx.loses) - set(test_cell_ids(nb)))
+    bad_loses = sorted((set(fx.loses) | set(fx.flagged) | set(fx.pending)) - set(test_cell_ids(nb)))
     if bad_loses:
         raise ValueError(f"{fx.assignment}/{fx.student}: 'loses:' names {bad_loses}, which are not autograded "
                          f"test cells ({', '.join(test_cell_ids(nb))}).")

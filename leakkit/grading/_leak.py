@@ -85,17 +85,43 @@ def evaluations(t: Any) -> list[tuple[Any, Any]]:
 
 
 def _candidates(X: Any, fixed: Sequence[Any]) -> list[Any]:
-    if isinstance(X, pd.DataFrame):
-        keep = [c for c in X.columns if c not in set(fixed)]
-        return [X] + ([X[keep]] if len(keep) < X.shape[1] else [])
-    return [X]
+    """X, and X without each combination of its fixed columns (the target, ids...), which
+    a learner's code may drop before giving the rows to a model."""
+    if not isinstance(X, pd.DataFrame):
+        return [X]
+    from itertools import combinations
+
+    present = [c for c in fixed if c in X.columns][:4]
+    out = [X]
+    for k in range(1, len(present) + 1):
+        for drop in combinations(present, k):
+            keep = [c for c in X.columns if c not in drop]
+            if keep:
+                out.append(X[keep])
+    return out
+
+
+def _named_columns(evals: list, X: Any) -> list[Any]:
+    """X restricted to the columns each scoring model was fitted on (``feature_names_in_``)."""
+    out, seen = [], set()
+    if not isinstance(X, pd.DataFrame):
+        return out
+    for p, _ in evals:
+        names = getattr(p.est, "feature_names_in_", None)
+        if names is None or tuple(names) in seen:
+            continue
+        seen.add(tuple(names))
+        if all(n in X.columns for n in names) and len(names) < X.shape[1]:
+            out.append(X[list(names)])
+    return out
 
 
 def _held_out_positions(evals: list, X: Any, fixed: Sequence[Any]) -> np.ndarray | None:
-    """Positions of the rows of ``X`` that were scored and seen by no fit that scored rows."""
+    """Positions of the rows of ``X`` that were scored and seen by no fit that scored rows
+    (None: the scored rows are not rows of X, e.g. transformed before they were scored)."""
     scored = np.unique(np.concatenate([p.rows for p, _ in evals]))
     seen = np.unique(np.concatenate([f.rows for _, f in evals]))
-    for cand in _candidates(X, fixed):
+    for cand in _candidates(X, fixed) + _named_columns(evals, X):
         try:
             fps = row_fingerprints(cand)
         except (TypeError, ValueError):
@@ -169,15 +195,15 @@ def _influence(func: Callable, args: list, kwargs: dict, arg: int | str, fixed: 
 
     X = args[arg] if isinstance(arg, int) else kwargs[arg]
     rows = _held_out_positions(evals, X, fixed)
-    if rows is None or len(rows) == 0:
-        return "; whether the held-out rows influenced the model was not checked (they could not be located)"
+    if rows is None:
+        return ("; whether the held-out rows influenced the model was not checked (the rows your models scored "
+                "are not rows of the data as given)")
+    if len(rows) == 0:
+        return ("; whether the held-out rows influenced the model was not checked (every row trained one of "
+                "the models, as in cross-validation)")
 
     def run(data: Any) -> tuple[list, np.ndarray | None]:
-        a, k = list(args), dict(kwargs)
-        if isinstance(arg, int):
-            a[arg] = data
-        else:
-            k[arg] = data
+        a, k = _with(args, kwargs, arg, _copy(data))
         with same_randomness(), trace(held_out=held_out) as t2:
             func(*a, **k)
         ev = evaluations(t2)
@@ -202,6 +228,50 @@ def _influence(func: Callable, args: list, kwargs: dict, arg: int | str, fixed: 
          "stages, a seed) from the training rows only: put those steps in a Pipeline fitted on the training rows, "
          "and choose settings with cross-validation on the training rows.")
     return ""  # pragma: no cover
+
+
+def _copy(x: Any) -> Any:
+    import copy
+
+    return x.copy(deep=True) if isinstance(x, (pd.DataFrame, pd.Series)) else copy.deepcopy(x)
+
+
+def _with(args: Sequence, kwargs: dict, arg: int | str, value: Any) -> tuple[tuple, dict]:
+    a, k = list(args), dict(kwargs)
+    if isinstance(arg, int):
+        a[arg] = value
+    else:
+        k[arg] = value
+    return tuple(a), k
+
+
+def reused_test_rows(evals: list) -> tuple[int, int]:
+    """(how many rows, by how many different models) for the held-out rows scored by the most
+    different models or settings; (0, 0) when no rows were scored by two."""
+    groups: dict[bytes, set] = {}
+    for p, f in evals:
+        key = np.sort(p.rows).tobytes()
+        groups.setdefault(key, set()).add((p.estimator, _params(p.est), f.rows.tobytes()))
+    worst = max(groups.items(), key=lambda kv: len(kv[1]), default=(b"", set()))
+    n_models = len(worst[1])
+    return (len(worst[0]) // 8, n_models) if n_models > 1 else (0, 0)
+
+
+def _traced(func: Callable, args: tuple, kwargs: dict, held_out: Any) -> tuple[Any, Any]:
+    """One run under the tracer. The tracer watches the estimator classes that exist when it
+    starts: when nothing was scored on held-out rows, every scikit-learn estimator is imported
+    and the function run once more, so a model first imported inside it is seen too."""
+    from ..trace import trace
+
+    with same_randomness(), trace(held_out=held_out) as t:
+        result = func(*args, **kwargs)
+    if not evaluations(t):
+        from sklearn.utils import all_estimators
+
+        all_estimators()
+        with same_randomness(), trace(held_out=held_out) as t:
+            result = func(*args, **kwargs)
+    return t, result
 
 
 def check_no_leak(func: Callable[..., Any], *args: Any, allow_test_reuse: bool = False, held_out: Any = None,
@@ -237,22 +307,31 @@ def check_no_leak(func: Callable[..., Any], *args: Any, allow_test_reuse: bool =
             isinstance(influence_arg, int) and not isinstance(influence_arg, bool) and 0 <= influence_arg < len(args)):
         raise ValueError(f"influence_arg: expected the position of one of the {len(args)} arguments or the name of a "
                          f"keyword argument, got {influence_arg!r}.")
-    with same_randomness(), trace(held_out=held_out) as t:
-        result = func(*args, **kwargs)
+    if influence_arg is not None:  # every run gets its own copy: a function that edits its input in place
+        pristine = args[influence_arg] if isinstance(influence_arg, int) else kwargs[influence_arg]
+        args, kwargs = _with(args, kwargs, influence_arg, _copy(pristine))  # leaves the original as it was
+    t, result = _traced(func, args, kwargs, held_out)
     findings = [f for f in t.findings if f.severity == "fail" or (f.check == "test_reuse" and not allow_test_reuse)]
     if findings:
         lines = "\n".join(f"- {explain(f)}" for f in findings)
         fixes = " Also: ".join(dict.fromkeys(FIXES.get(f.check, "") for f in findings))
         fail(f"Information from held-out rows reached your model:\n{lines}", fixes)
     evals = evaluations(t)
+    n_rows, n_models = reused_test_rows(evals)
+    if n_models > 1 and not allow_test_reuse and not any(f.check == "test_reuse" for f in t.findings):
+        fail(f"The same {n_rows} held-out rows were scored by {n_models} different models or settings: picking the "
+             f"best of them (a seed, a setting, a model) tunes on the test rows, and the score you report is the "
+             f"luckiest of {n_models}, not what new data will show.", FIXES["test_reuse"])
     if not evals and held_out is None:
         fail("Nothing was held out: every score your code computed came from rows its model had been fitted on "
              "(or no model was scored at all), so the number measures memory, not prediction. A split that is "
-             "made and then not used holds nothing out either.",
+             "made and then not used holds nothing out either. (Only scikit-learn-compatible models are watched: "
+             "score with their predict, predict_proba or score methods.)",
              "fit the model on the training rows only and score it on the held-out rows (train_test_split, or "
              "cross_val_score with a Pipeline).")
     note = ""
     if influence_arg is not None and evals:
+        args, kwargs = _with(args, kwargs, influence_arg, pristine)
         note = _influence(func, list(args), dict(kwargs), influence_arg, fixed_columns, evals, held_out)
     ok(f"no fit saw held-out rows ({sum(f.outermost for f in t.fits)} fits recorded, {len(evals)} score"
        f"{'s' if len(evals) != 1 else ''} on held-out rows{note}).")
