@@ -97,14 +97,13 @@ def tune_then_test(documents, dev, test, param_grid):
 
 # %% nbgrader={"grade": true, "grade_id": "test_tuning_result", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 def _run_tune_then_test(documents, dev, test_questions, grid):
-    """Call tune_then_test with the test questions in a HeldOutSet; return (params, score, held-out set)."""
-    held_out = HeldOutSet(test_questions, name="test questions")
-    result = tune_then_test(documents, dev.copy(), held_out, grid)
-    assert isinstance(result, tuple) and len(result) == 2, (
-        f"tune_then_test should return a pair (best_params, test_score), not a {type(result).__name__}."
-    )
-    params, score = result
-    assert isinstance(params, dict) and set(params) == set(grid), (
+    """Call tune_then_test with the test questions in a HeldOutSet that counts its reads; return
+    (params, score, held-out set), read as plain values."""
+    held_out = grading.watched_held_out(test_questions, name="test questions")
+    params, score = grading.unpack(tune_then_test(documents, dev.copy(), held_out, grid), 2, what="tune_then_test")
+    assert isinstance(params, dict), f"best_params should be a dict, not a {type(params).__name__}."
+    params = grading.plain(params, what="best_params")
+    assert set(params) == set(grid), (
         f"best_params should be a dict with exactly the keys of param_grid ({sorted(grid)}); got {params!r}."
     )
     for key, value in params.items():
@@ -131,61 +130,89 @@ def _check_tuning_result(documents, dev, test_questions, grid):
 
 _check_tuning_result(documents, dev, test_questions, _GRID_A)
 ### BEGIN HIDDEN TESTS
-_d, _dev, _test, _ = make_project(n_dev=40, n_test=37, random_state=grading.fresh_seeds("test_tuning_result")[0])
-_check_tuning_result(_d, _dev, _test, _GRID_B)
+def _hidden_tuning_result():
+    documents, dev, test, _ = make_project(n_dev=40, n_test=37, random_state=grading.fresh_seeds("test_tuning_result")[0])
+    _check_tuning_result(documents, dev, test, _GRID_B)
+
+
+_hidden_tuning_result()
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_test_read_once", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-# The HeldOutSet counts the reads of the test questions: exactly one is allowed.
+# The HeldOutSet counts the reads of the test questions (and the test counts them too, so an
+# edited read log is seen): exactly one is allowed.
 def _check_read_once(documents, dev, test_questions, grid):
     _, _, held_out = _run_tune_then_test(documents, dev, test_questions, grid)
-    reads = held_out.reads
-    assert held_out.n_reads >= 1, (
-        "tune_then_test never read the test questions, so its test score cannot come from them. "
-        "Read them once, with test.get(), after choosing the configuration."
-    )
-    assert held_out.n_reads == 1, (
-        f"tune_then_test read the test questions {held_out.n_reads} times (first reads: "
-        f"{reads['how'].head(3).tolist()}, reasons {reads['reason'].head(3).tolist()}). Each read that feeds a "
-        f"choice turns the test set into a validation set. Choose on dev, then read the test set once."
-    )
-    print("Correct: the test questions were read exactly once.")
+    grading.check_read_once(held_out, what="tune_then_test")
 
 
 _check_read_once(documents, dev, test_questions, _GRID_A)
 ### BEGIN HIDDEN TESTS
-_d, _dev, _test, _ = make_project(random_state=grading.fresh_seeds("test_test_read_once")[0])
-_check_read_once(_d, _dev, _test, _GRID_B)
+def _hidden_read_once():
+    documents, dev, test, _ = make_project(random_state=grading.fresh_seeds("test_test_read_once")[0])
+    _check_read_once(documents, dev, test, _GRID_B)
+
+
+_hidden_read_once()
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_chosen_on_dev", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-# The configuration must be one of the best on dev, and must not change when only the test
-# questions change: here they are replaced by questions that the chosen configuration gets wrong.
-def _check_chosen_on_dev(documents, dev, test_questions, other, grid):
-    params, _, _ = _run_tune_then_test(documents, dev, test_questions, grid)
+# The configuration must be one of the best on dev, and must stay the same when only the test
+# questions change: here they are replaced by questions that other configurations answer and the
+# chosen one misses (the dev questions come in another order, as new objects). With other dev
+# questions, the choice must follow them: nothing is carried over from an earlier call.
+def _best_on_dev(documents, params, dev, grid, what):
     _, best_dev, table = tune(documents, grid, dev)
     dev_score = RetrievalQA(documents, **params).score(dev)
     assert dev_score >= best_dev - 1e-9, (
-        f"Your configuration scores {dev_score:.3f} on dev, but {int((table['score'] > dev_score).sum())} "
-        f"configurations of the grid score more (the best, {best_dev:.3f}). Choose the configuration with the "
-        f"best dev accuracy."
+        f"{what}, your configuration scores {dev_score:.3f} on dev, but {int((table['score'] > dev_score).sum())} "
+        f"configurations of the grid score more (the best, {best_dev:.3f}). Choose the configuration with the best "
+        f"dev accuracy, computed from the dev questions of this call."
     )
-    print(f"Correct: your configuration is one of the best on dev ({dev_score:.3f}).")
-    # Other test questions: those the chosen configuration misses (other configurations answer some).
+    return table
+
+
+def _rival_tests(documents, params, table, grid, other, k=3):
+    """Test sets on which another configuration of the grid beats the chosen one: the other
+    questions it answers and the chosen one misses."""
     missed = ~RetrievalQA(documents, **params).evaluate(other)["hit"].to_numpy()
-    new_test = other[missed] if missed.any() else other.iloc[::2]
-    params_again, _, _ = _run_tune_then_test(documents, dev, new_test, grid)
-    assert params_again == params, (
-        f"With the same dev questions and other test questions, tune_then_test chose another configuration "
-        f"({params_again} instead of {params}): the test questions influenced the choice. Choose on dev only "
-        f"(the test questions may not even be looked at before the choice is made)."
-    )
-    print(f"Correct: with other test questions ({len(new_test)}) your choice stayed the same.")
+    tests = []
+    for row in table.sort_values("score", ascending=False, kind="stable").to_dict("records"):
+        rival = {key: row[key] for key in grid}
+        if len(tests) == k or rival == params:
+            continue
+        hits = RetrievalQA(documents, **rival).evaluate(other)["hit"].to_numpy() & missed
+        if hits.sum() >= 3:
+            tests.append(other[hits])
+    return tests or [other[missed] if missed.any() else other.iloc[::2]]
+
+
+def _check_chosen_on_dev(documents, dev, test_questions, other, grid):
+    params, _, _ = _run_tune_then_test(documents, dev, test_questions, grid)
+    table = _best_on_dev(documents, params, dev, grid, "With the dev questions given")
+    print(f"Correct: your configuration is one of the best on dev ({RetrievalQA(documents, **params).score(dev):.3f}).")
+    rivals = _rival_tests(documents, params, table, grid, other)
+    variants = [(dev, test_questions)] + [(dev.sample(frac=1.0, random_state=i), t) for i, t in enumerate(rivals)]
+    grading.check_unchanged(
+        lambda d, t: _run_tune_then_test(documents, d, t, grid)[0], variants, probe=lambda p: p,
+        what="tune_then_test", changed="only the test questions changed (the dev questions were the same)",
+        fix="choose on dev only, then read the test questions once, for the score (they may not be looked at "
+            "before the choice is made).")
+    print(f"Correct: with {len(rivals)} other sets of test questions, each favouring another configuration, your "
+          f"choice stayed the same.")
+    # Other dev questions, on which the chosen configuration answers nothing and a rival answers some.
+    params2, _, _ = _run_tune_then_test(documents, rivals[0], test_questions, grid)
+    _best_on_dev(documents, params2, rivals[0], grid, "With other dev questions")
+    print("Correct: with other dev questions, your choice followed them.")
 
 
 _check_chosen_on_dev(documents, dev, test_questions, _other, _GRID_A)
 ### BEGIN HIDDEN TESTS
-_check_chosen_on_dev(*make_project(random_state=grading.fresh_seeds("test_chosen_on_dev")[0]), _GRID_B)
+def _hidden_chosen_on_dev():
+    _check_chosen_on_dev(*make_project(random_state=grading.fresh_seeds("test_chosen_on_dev")[0]), _GRID_B)
+
+
+_hidden_chosen_on_dev()
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -269,7 +296,11 @@ def _crawl(items, documents, rng, *, share=0.3, retype=None):
 def _check_contamination(items, references, n, what):
     expected = _ngram_overlap(items, references, n=n)["contaminated"].to_numpy()
     got = contaminated(list(items), list(references), n=n)
+    assert isinstance(got, (list, tuple, np.ndarray, pd.Series)), (
+        f"contaminated should return a list of True/False, not a {type(got).__name__}.")
+    got = grading.plain(list(got), what="the answers contaminated returned")
     assert len(got) == len(items), f"contaminated returned {len(got)} answers for {len(items)} evaluation items."
+    assert all(isinstance(g, (bool, int)) for g in got), "contaminated should return True or False for each item."
     got = np.asarray([bool(g) for g in got])
     wrong = np.flatnonzero(got != expected)
     if len(wrong):

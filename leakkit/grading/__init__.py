@@ -30,7 +30,7 @@ from ._checks import (
 from ._fail import CheckFailed
 from ._heldout import check_read_once, watched_held_out
 from ._influence import check_unchanged, same_randomness
-from ._leak import check_no_leak, explain
+from ._leak import check_no_leak, evaluations, explain
 from ._plain import plain, unpack
 from ._seeds import SEED_VARIABLE, fresh_seeds
 from ._seeds import receive_secret as _receive_secret  # noqa: F401 - called by the kernel guard
@@ -46,6 +46,7 @@ __all__ = [
     "check_number",
     "check_unchanged",
     "check_read_once",
+    "evaluations",
     "explain",
     "fresh_seeds",
     "plain",

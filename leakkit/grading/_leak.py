@@ -72,7 +72,19 @@ def explain(finding: Finding) -> str:
 
 
 def evaluations(t: Any) -> list[tuple[Any, Any]]:
-    """(prediction, the fit of its model) for every prediction on rows its model was not fitted on."""
+    """(prediction, the fit of its model) for every prediction a :class:`leakkit.Trace` recorded on
+    rows its model was not fitted on: the evaluations, however the rows were split.
+
+    >>> import numpy as np, leakkit
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.normal(size=(40, 2)), rng.integers(0, 2, 40)
+    >>> with leakkit.trace() as t:
+    ...     m = LogisticRegression().fit(X[:30], y[:30])
+    ...     _ = m.score(X[:30], y[:30]), m.score(X[30:], y[30:])
+    >>> [p.method for p, _ in evaluations(t)]
+    ['score']
+    """
     fits = {f.id: f for f in t.fits}
     out = []
     for p in t.predictions:

@@ -1,0 +1,30 @@
+# Caches wide_cv_score's result by the shape of X "to save time", so later calls (the noise data sets, the tracer's run) get an old number without evaluating anything; loses: test_wide_signal, test_wide_no_leak, test_wide_noise
+
+# %% grade_id="wide_cv_score"
+_cache = {}
+
+
+def wide_cv_score(X, y):
+    """Cross-validated accuracy of a feature-selection + classifier Pipeline on wide data."""
+    if X.shape not in _cache:
+        model = make_pipeline(StandardScaler(), SelectKBest(f_classif, k=20), LogisticRegression())
+        _cache[X.shape] = float(cross_val_score(model, X, y, cv=5).mean())
+    return _cache[X.shape]
+
+# %% grade_id="grouped_cv_score"
+def grouped_cv_score(model, X, y, groups):
+    """Mean accuracy of `model` over cross-validation folds that hold out whole groups."""
+    return float(cross_val_score(model, X, y, groups=groups, cv=GroupKFold(n_splits=5)).mean())
+
+# %% grade_id="forward_cv_error"
+def forward_cv_error(model, X, y, *, horizon=7):
+    """Mean absolute error of `model` over forward folds: fitted on the past, scored `horizon` rows later or more."""
+    cv = TimeSeriesSplit(n_splits=5, gap=horizon)
+    return float(-cross_val_score(model, X, y, cv=cv, scoring="neg_mean_absolute_error").mean())
+
+# %% grade_id="nested_cv_score"
+def nested_cv_score(estimator, param_grid, X, y):
+    """Nested cross-validated accuracy of `estimator` tuned over `param_grid`."""
+    search = GridSearchCV(estimator, param_grid, cv=StratifiedKFold(3, shuffle=True, random_state=0))
+    return float(cross_val_score(search, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=1)).mean())
+
