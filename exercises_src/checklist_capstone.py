@@ -124,14 +124,13 @@ excluded_columns = ["invoice_id", "customer_id", "days_to_payment", "reminder_se
 assert isinstance(excluded_columns, (list, tuple, set)), (
     f"excluded_columns should be a list of column names such as ['a', 'b'], not a {type(excluded_columns).__name__}."
 )
-_unknown = [c for c in excluded_columns if c not in frame.columns]
+_unknown = [c for c in grading.plain(list(excluded_columns)) if c not in frame.columns]
 assert not _unknown, f"These are not columns of frame: {_unknown}. Copy the names from frame.columns."
 assert TARGET not in excluded_columns, f"{TARGET!r} is the target, not a feature: leave it out of excluded_columns."
 print(f"excluded_columns names {len(excluded_columns)} columns of frame; the graders check which ones.")
 ### BEGIN HIDDEN TESTS
-_truth = make_messy_project(n_samples=100, random_state=0).leaky_columns
 grading.check_same_set(
-    set(excluded_columns) - {"issue_date"}, _truth,
+    set(grading.plain(list(excluded_columns))) - {"issue_date"}, make_messy_project(n_samples=100, random_state=0).leaky_columns,
     what="the columns that must not be model inputs (unknown at issue time, or identifiers)",
 )
 ### END HIDDEN TESTS
@@ -168,11 +167,11 @@ def honest_split(frame):
 
 # %% nbgrader={"grade": true, "grade_id": "test_split_customers", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 def _split_of(frame):
-    result = honest_split(frame.copy())
-    assert isinstance(result, tuple) and len(result) == 2, "honest_split should return a pair (train, test)."
-    train, test = result
+    train, test = grading.unpack(honest_split(frame.copy()), 2, what="honest_split")
     for name, part in (("train", train), ("test", test)):
         assert isinstance(part, pd.DataFrame), f"{name} should be a DataFrame, not a {type(part).__name__}."
+    train, test = grading.plain(train, what="train"), grading.plain(test, what="test")  # its data, not its methods
+    for name, part in (("train", train), ("test", test)):
         assert list(part.columns) == list(frame.columns), f"Keep all the columns of frame in {name}, in order."
         assert part.index.isin(frame.index).all() and not part.index.duplicated().any(), (
             f"{name} should hold rows of frame with their original index (select rows, do not reset the index)."
@@ -271,20 +270,18 @@ def _test_split(frame, seed):
 
 
 def _report(train, test):
-    """Call fit_and_report with the test invoices in a HeldOutSet; return (model, claim, held-out set, trace)."""
-    held_out = HeldOutSet(test, name="test invoices")
+    """Call fit_and_report with the test invoices in a HeldOutSet that counts its reads; return
+    (model, claim, held-out set, trace)."""
+    held_out = grading.watched_held_out(test, name="test invoices")
     with leakkit.trace(held_out=test) as t:
         result = fit_and_report(train.copy(), held_out)
-    assert isinstance(result, tuple) and len(result) == 2, (
-        f"fit_and_report should return a pair (model, test_auc), not a {type(result).__name__}."
-    )
-    model, claim = result
+    model, claim = grading.unpack(result, 2, what="fit_and_report")
     claim = grading.check_number(claim, what="the test ROC AUC fit_and_report returned")
     return model, claim, held_out, t
 
 
 def _auc(model, invoices):
-    proba = np.asarray(model.predict_proba(invoices.drop(columns=TARGET)))
+    proba = grading.plain(np.asarray(model.predict_proba(invoices.drop(columns=TARGET))), what="predict_proba")
     assert proba.shape == (len(invoices), 2), (
         f"model.predict_proba on {len(invoices)} invoices should give a ({len(invoices)}, 2) array, got {proba.shape}."
     )
@@ -311,58 +308,78 @@ _check_report_runs(make_messy_project(n_samples=2000, random_state=_s[0]), seed=
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_read_test_once", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-# The HeldOutSet counts the reads of the test invoices, and leakkit.trace watches every fit:
-# the test set is read once, and no fit sees a test invoice.
+# The test set may serve the report only. The HeldOutSet counts the reads of the test invoices
+# (the test counts them too), leakkit.trace watches every fit and every score, and then the
+# test invoices' outcomes are reversed and fit_and_report runs again: the model it returns must
+# not change, however (and however often) the test set was read.
 def _check_read_once(project, seed):
     train, test = _test_split(project.frame, seed)
     _, _, held_out, t = _report(train, test)
-    assert held_out.n_reads == 1, (
-        f"fit_and_report read the test invoices {held_out.n_reads} times "
-        f"(reasons: {held_out.reads['reason'].head(4).tolist()}). Every read that feeds a choice makes the test "
-        f"set a validation set: choose everything with the training invoices (GridSearchCV with GroupKFold), "
-        f"then read the test set once, for the report."
-    )
-    print("Correct: the test invoices were read exactly once.")
-    leaks = [f for f in t.findings if f.severity == "fail" and f.evidence.get("splitter") == "held_out"]
+    grading.check_read_once(held_out, what="fit_and_report")
+    leaks = [f for f in t.findings if f.evidence.get("splitter") == "held_out"
+             and (f.severity == "fail" or f.check == "test_reuse")]
     assert not leaks, (
         "Information from the test invoices reached your model:\n"
         + "\n".join(f"- {grading.explain(f)}" for f in leaks)
-        + "\nFit every step (imputer, scaler, encoder, model) on the training invoices only."
+        + "\nFit and choose everything (imputer, scaler, encoder, model, settings) with the training invoices "
+          "only; score the test invoices once, with the model you return."
     )
-    print("Correct: no fit saw a test invoice.")
+    print("Correct: no fit saw a test invoice, and no two models were compared on them.")
+    reversed_outcomes = test.assign(**{TARGET: 1 - test[TARGET]})
+    probe = project.production(400, random_state=seed).drop(columns=TARGET)
+    grading.check_unchanged(
+        lambda invoices: _report(train, invoices)[0], [(test,), (reversed_outcomes,)],
+        probe=lambda model: grading.plain(np.asarray(model.predict_proba(probe), dtype=float)[:, 1]),
+        what="fit_and_report", changed="only the test invoices' outcomes were reversed",
+        fix="choose the model and its settings with the training invoices only (GridSearchCV with GroupKFold), "
+            "then read the test set once, for the report.")
+    print("Correct: with the test invoices' outcomes reversed, your model stayed the same.")
 
 
 _check_read_once(project, seed=1)
 ### BEGIN HIDDEN TESTS
-_s = grading.fresh_seeds("test_read_test_once", 2)
-_check_read_once(make_messy_project(n_samples=2000, random_state=_s[0]), seed=_s[1] % 1000)
+def _hidden_read_once():
+    s = grading.fresh_seeds("test_read_test_once", 2)
+    _check_read_once(make_messy_project(n_samples=2000, random_state=s[0]), seed=s[1] % 1000)
+
+
+_hidden_read_once()
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_score_matches_production", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
 # The score you report must be close to what your model really scores on new invoices from production.
-def _check_matches_production(project, seed, *, flip=0.0, what="your reported ROC AUC"):
+def _check_matches_production(project, seed, *, flip=0.0, what="your reported ROC AUC", production_seed=None):
+    """`production_seed`: a function drawing it, called after fit_and_report returns (default: `seed`)."""
     rng = np.random.default_rng(seed)
     frame = project.frame.copy()
-    production = project.production(5000, random_state=seed)
     if flip:  # a harder world: a share of the outcomes is noise, in the data and in production alike
-        for table in (frame, production):
-            table[TARGET] = np.where(rng.random(len(table)) < flip, 1 - table[TARGET], table[TARGET])
+        frame[TARGET] = np.where(rng.random(len(frame)) < flip, 1 - frame[TARGET], frame[TARGET])
     train, test = _test_split(frame, seed)
     model, claim, _, _ = _report(train, test)
     assert abs(claim - _auc(model, test)) < 1e-6, (
         f"You reported {claim:.3f}, which is not the ROC AUC of the model you return on the test invoices "
         f"({_auc(model, test):.3f}). Report the score of the returned model on the test invoices."
     )
+    # Production is drawn once fit_and_report has returned (its seed too, in the hidden tests).
+    production_seed = production_seed() if callable(production_seed) else seed
+    production = project.production(5000, random_state=production_seed)
+    if flip:
+        noise = np.random.default_rng([production_seed, 1]).random(len(production)) < flip
+        production[TARGET] = np.where(noise, 1 - production[TARGET], production[TARGET])
     grading.check_close(claim, _auc(model, production), tol=0.12, what=what)
 
 
 _check_matches_production(project, seed=2)
 ### BEGIN HIDDEN TESTS
-_s = grading.fresh_seeds("test_score_matches_production", 4)
-_check_matches_production(make_messy_project(n_samples=3000, random_state=_s[0]), seed=_s[1] % 1000,
-                          what="your reported ROC AUC on a new project")
-_check_matches_production(make_messy_project(n_samples=3000, random_state=_s[2]), seed=_s[3] % 1000, flip=0.25,
-                          what="your reported ROC AUC on a project with noisy outcomes")
+def _hidden_matches_production(salt, *, flip, what):
+    s = grading.fresh_seeds(salt, 2)
+    _check_matches_production(make_messy_project(n_samples=3000, random_state=s[0]), seed=s[1] % 1000, flip=flip,
+                              what=what, production_seed=lambda: grading.fresh_seeds(salt + "/production")[0])
+
+
+_hidden_matches_production("test_score_matches_production", flip=0.0, what="your reported ROC AUC on a new project")
+_hidden_matches_production("test_score_matches_production/noisy", flip=0.25,
+                           what="your reported ROC AUC on a project with noisy outcomes")
 ### END HIDDEN TESTS
 
 # %% [markdown]
