@@ -635,8 +635,14 @@ def test_grading_again_gives_the_same_scores(cohort):
     some = ["honest", "leaky", "hard_coded", "rebinds_grading"]
     again = grade_cohort(ASSIGNMENT, course, jobs=2, students=some, force=True)
     s, f = again.summary.set_index("student"), first.summary.set_index("student")
-    assert sorted(s.index) == sorted(some) and s["graded_now"].all()
     assert s.loc[some, "auto_score"].tolist() == f.loc[some, "auto_score"].tolist()
+    # --student grades those students and keeps every other row of the summary as it was
+    assert sorted(s.index) == sorted(f.index) and set(s.index[s["graded_now"]]) == set(some)
+    others = [x for x in f.index if x not in some]
+    cols = ["status", "auto_score", "needs_review", "flags"]
+    pd.testing.assert_frame_equal(s.loc[others, cols], f.loc[others, cols])
+    written = pd.read_csv(course / "grades" / ASSIGNMENT / "summary.csv")
+    assert sorted(written["student"]) == sorted(f.index)
     assert (course / "grades" / ASSIGNMENT / "grading_seed").read_text().strip() == "20261128"  # kept
 
 
@@ -704,3 +710,75 @@ def test_a_submission_past_the_deadline_is_stopped_and_not_retried_by_default(tm
     again = grade_cohort(ASSIGNMENT, course, jobs=1, progress=out)
     assert not again.summary["graded_now"].any()
     assert "stopped at the deadline in an earlier run, not retried: unstoppable_loop" in out.getvalue()
+
+
+# =====================================================================================
+# Failures that are the machine's, not the learner's, are retried
+# =====================================================================================
+def test_infrastructure_failures_are_told_from_the_learners():
+    from leakkit.autograde._pool import is_infrastructure_failure
+
+    assert is_infrastructure_failure({"success": False, "error": "RuntimeError: Kernel died before replying to kernel_info"})
+    assert is_infrastructure_failure({"success": False, "log": "sqlite3.OperationalError: database is locked"})
+    assert is_infrastructure_failure({"worker_died": True})
+    assert not is_infrastructure_failure({"success": False, "error": "NotJSONError: Notebook does not appear to be JSON"})
+    assert not is_infrastructure_failure({"deadline": True})  # a hung submission would hang again
+    assert not is_infrastructure_failure({"success": True})
+
+
+def test_run_workers_grades_again_after_an_infrastructure_failure(monkeypatch):
+    from leakkit.autograde import _pool
+
+    replies = {"ada": [{"success": False, "error": "Kernel died before replying to kernel_info"},
+                       {"success": True, "student": "ada"}],
+               "bo": [{"success": False, "error": "Kernel died before replying to kernel_info"}] * 5}
+
+    class FakeWorker:
+        def __init__(self, env=None, cwd=None):
+            self.log = Path("/dev/null")
+
+        def configure(self, spec):
+            pass
+
+        def grade(self, student, deadline):
+            return dict(replies[student].pop(0))
+
+        def close(self):
+            pass
+
+        def kill(self):
+            pass
+
+    monkeypatch.setattr(_pool, "Worker", FakeWorker)
+    got = {}
+    _pool.run_workers(["ada", "bo"], workers=[FakeWorker(), FakeWorker()], spec={}, env={}, cwd=Path("."),
+                      deadline=10, on_result=lambda s, reply, attempts, wall: got.update({s: (reply["success"], attempts)}))
+    assert got == {"ada": (True, 2), "bo": (False, _pool.RETRIES + 1)}  # bo: reported not graded after the retries
+
+
+def test_a_kernel_that_fails_to_start_is_started_again(monkeypatch):
+    import contextlib
+
+    from leakkit.autograde._execute import GuardedExecute
+
+    ex = GuardedExecute(kernel_start_retries=2)
+    starts = []
+
+    @contextlib.contextmanager
+    def setup_kernel(**kwargs):
+        starts.append(kwargs["env"])
+        if len(starts) < 3:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        ex.kc = type("KC", (), {"kernel_info": lambda self: "id"})()  # what a started kernel gives
+        yield
+
+    monkeypatch.setattr(ex, "setup_kernel", setup_kernel)
+    monkeypatch.setattr(ex, "wait_for_reply", lambda msg: {"content": {"language_info": {"name": "python"}}})
+    monkeypatch.setattr(time, "sleep", lambda s: None)
+    ex.km = None
+    ex.nb = type("NB", (), {"metadata": {}})()
+    ex._record = {"notes": [], "events": []}
+    monkeypatch.setenv("LEAKKIT_GRADING_SEED", "123")
+    ex._start_kernel()
+    assert len(starts) == 3 and len(ex._record["notes"]) == 2
+    assert all("LEAKKIT_GRADING_SEED" not in env for env in starts)  # the secret stays out of the kernel

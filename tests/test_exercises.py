@@ -97,7 +97,7 @@ def _last_statement_yields_value(source: str) -> bool:
         if not body or not isinstance(body[-1], ast.Expr):
             continue
         func = body[-1].value.func if isinstance(body[-1].value, ast.Call) else None
-        if isinstance(func, ast.Name) and (func.id == "print" or func.id.startswith("_check")):
+        if isinstance(func, ast.Name) and (func.id == "print" or func.id.startswith(("_check", "_hidden"))):
             continue
         if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "grading"
                 and func.attr not in _RETURN_VALUES):
@@ -186,7 +186,8 @@ def test_nbgrader_working_folders_stay_git_ignored(tmp_path):
     assert git, "git is needed to check .gitignore"
     shutil.copy(ROOT / ".gitignore", tmp_path / ".gitignore")
     subprocess.run([git, "init", "-q"], cwd=tmp_path, check=True)
-    names = ["gradebook.db", "submitted/x/a/a.ipynb", "autograded/x/a/a.ipynb", "feedback/x/a/a.html"]
+    names = ["gradebook.db", "submitted/x/a/a.ipynb", "autograded/x/a/a.ipynb", "feedback/x/a/a.html",
+             "grades.csv", "grades/a/summary.csv", "grades/a/grading_seed", "downloaded/a/archive/x.zip"]
     kept = ["solutions/a/a.ipynb", "exercises/a/a.ipynb", "leakkit/trace.py"]
     out = subprocess.run([git, "check-ignore", *names, *kept], cwd=tmp_path, capture_output=True, text=True).stdout
     assert sorted(out.split()) == sorted(names)
