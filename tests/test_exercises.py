@@ -122,7 +122,10 @@ def test_assignment_has_the_agreed_shape(assignment):
     assert solutions and all("### BEGIN SOLUTION" in c.source and "### END SOLUTION" in c.source for c in solutions)
     hidden = [c for c in tests if "### BEGIN HIDDEN TESTS" in c.source]
     assert len(hidden) >= len(tests) - 1, "nearly every test cell re-checks on hidden, fresh data"
-    assert sum("grading.fresh_seeds(" in c.source for c in hidden) >= len(hidden) - 1, (
+    drawing = {node.name for c in tests for node in ast.walk(ast.parse(c.source))
+               if isinstance(node, ast.FunctionDef) and "grading.fresh_seeds(" in ast.get_source_segment(c.source, node)}
+    blocks = [c.source.split("### BEGIN HIDDEN TESTS")[1] for c in hidden]
+    assert sum("grading.fresh_seeds(" in b or any(f"{name}(" in b for name in drawing) for b in blocks) >= len(hidden) - 1, (
         "hidden tests draw their seeds at grading time (grading.fresh_seeds)"
     )
     for c in tests:

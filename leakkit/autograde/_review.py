@@ -43,6 +43,7 @@ class FlagForReview(NbGraderPreprocessor):
         static = list(rec["flags"])
         if static:
             cells |= self._tests_after_suspicious_cells(nb, static)
+            cells |= {f.split("'")[1] for f in static if f.startswith("tampered: ") and f.count("'") >= 2}
         everything = static + flags
         info = resources["nbgrader"]
         for f in everything:

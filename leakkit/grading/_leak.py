@@ -334,7 +334,8 @@ def check_no_leak(func: Callable[..., Any], *args: Any, allow_test_reuse: bool =
         fail(f"The same {n_rows} held-out rows were scored by {n_models} different models or settings: picking the "
              f"best of them (a seed, a setting, a model) tunes on the test rows, and the score you report is the "
              f"luckiest of {n_models}, not what new data will show.", FIXES["test_reuse"])
-    if not evals and held_out is None:
+    searched = any(sp.inside_search and not sp.internal for sp in t.splits)  # a search scores its own folds
+    if not evals and held_out is None and not searched:
         fail("Nothing was held out: every score your code computed came from rows its model had been fitted on "
              "(or no model was scored at all), so the number measures memory, not prediction. A split that is "
              "made and then not used holds nothing out either. (Only scikit-learn-compatible models are watched: "

@@ -1,4 +1,4 @@
-# Cheats: returns numbers printed by an earlier run, whatever the data, and empties a test cell (nbgrader restores it); loses: test_wide_signal, test_wide_no_leak, test_wide_noise, test_grouped_folds, test_grouped_noise, test_forward_folds, test_nested_no_leak, test_nested_honest
+# Cheats: returns numbers from an earlier run whatever the data, and empties a test cell (nbgrader restores it); loses: test_wide_signal, test_wide_no_leak, test_wide_noise, test_grouped_folds, test_grouped_noise, test_forward_folds, test_nested_no_leak, test_nested_honest; flagged: test_wide_noise
 
 # %% grade_id="wide_cv_score"
 def wide_cv_score(X, y):
