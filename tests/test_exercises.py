@@ -35,7 +35,22 @@ import build_submissions  # noqa: E402
 import make_exercises  # noqa: E402
 import nbgrader_roundtrip as roundtrip  # noqa: E402
 
+from leakkit.autograde import grade_cohort  # noqa: E402
+
 ASSIGNMENTS = [src.stem for src in build_solutions.sources()]
+# The corpus added with the protection (honest in other idioms, leaky in pandas and numpy, and
+# cheats): graded on both paths, plain `nbgrader autograde` and `leakkit grade`.
+BOTH_PATHS = {
+    "direct_leakage": ["pandas_by_hand", "numpy_permutation", "fillna_before_split", "boosting_stages_on_test",
+                       "best_of_ten_seeds", "split_but_fit_all", "subclass_hides_copies", "frames_the_grader"],
+    "split_preprocessing": ["numpy_positions", "best_of_ten_splits", "scores_training_part",
+                            "numpy_standardise_first", "patches_the_checks"],
+    "cv_pipelines": ["numpy_folds", "correlation_screen", "caches_results", "search_on_all_rows",
+                     "patches_trace_findings"],
+    "ai_evaluation": ["best_of_top_ten_on_test", "trims_the_read_log", "caches_its_choice", "always_equal_dict",
+                      "pandas_idxmax"],
+    "checklist_capstone": ["disguised_customers", "tunes_on_private_copy", "numpy_cutoffs", "stages_on_test_invoices"],
+}
 _PARALLEL_RUNS = 2  # nbgrader autograde runs at once in the round trip (see graded())
 WARNING_FIXTURE = ("direct_leakage", "convergence_warning")
 
@@ -209,6 +224,8 @@ class Graded:
     returncodes: dict[str, int] = field(default_factory=dict)
     validation: dict[str, dict] = field(default_factory=dict)
     warning_run: nbformat.NotebookNode | None = None
+    driver_scores: dict[str, dict] = field(default_factory=dict)  # the same fixtures through `leakkit grade`
+    driver_reports: dict[str, object] = field(default_factory=dict)
 
 
 def _validate(assignment: str) -> dict:
@@ -279,6 +296,21 @@ def graded(tmp_path_factory) -> Graded:
             if pending:
                 b = start_next()
                 waiting[b] = runs[b]
+    # The other grading path: `leakkit grade` (two jobs) on the corpus added with the protection,
+    # with the same grading secret, so each cell must score as it did with plain nbgrader.
+    for a in ASSIGNMENTS:
+        students = ["solution"] + [s for s in BOTH_PATHS.get(a, []) if s in out.students[a]]
+        course = roundtrip.clone_course(base, base.parent / f"{a}-driver")
+        roundtrip.submit(course, a, "solution", roundtrip.solution_submission(a))
+        for fx in FIXTURES[a]:
+            if fx.student in students:
+                roundtrip.submit(course, a, fx.student, fx.notebook_path)
+        (course / "grades" / a).mkdir(parents=True)
+        (course / "grades" / a / "grading_seed").write_text(roundtrip.ROUND_TRIP_SEED + "\n")
+        t0 = time.perf_counter()
+        out.driver_reports[a] = grade_cohort(a, course, jobs=_PARALLEL_RUNS)
+        print(f"\nleakkit grade {a}: {len(students)} submissions in {time.perf_counter() - t0:.1f} s")
+        out.driver_scores[a] = roundtrip.read_scores(course, a, students)
     return out
 
 
@@ -376,6 +408,31 @@ def test_autograde_scores_each_cell_as_expected(graded, assignment, student):
         f"(see the autograded notebook under {graded.base.parent / assignment / 'autograded' / student})\n"
         f"nbgrader's log for {student}:\n{_log_of(graded.logs[assignment], student)}"
     )
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("assignment,student", [
+    (a, s) for a in ASSIGNMENTS for s in ["solution"] + BOTH_PATHS.get(a, [])
+])
+def test_leakkit_grade_scores_each_cell_as_plain_nbgrader_does(graded, assignment, student):
+    assert student in graded.driver_scores[assignment], f"{student} was not graded by leakkit grade"
+    cells = graded.driver_scores[assignment][student]
+    got = {g: (s.auto_score, s.needs_manual_grade) for g, s in cells.items()}
+    want = _expected(assignment, student, cells)
+    pending = _pending(assignment, student)
+    wrong = {g: {"got": got[g], "expected": want[g]} for g in cells if got[g] != want[g] and g not in pending}
+    row = graded.driver_reports[assignment].summary.set_index("student").loc[student]
+    assert not wrong, f"{assignment}/{student} through leakkit grade: {wrong}\nflags: {row['flags']}"
+    fx = {f.student: f for f in FIXTURES[assignment]}.get(student)
+    assert row["status"] == "graded" and bool(row["needs_review"]) == bool(fx and fx.flagged), row["flags"]
+
+
+def test_both_paths_grade_a_corpus_of_at_least_fifteen_new_submissions():
+    named = [(a, s) for a, students in BOTH_PATHS.items() for s in students]
+    assert len(named) >= 15 and len(set(named)) == len(named)
+    known = {(a, f.student) for a in ASSIGNMENTS for f in FIXTURES[a]}
+    assert set(named) <= known, set(named) - known
+    assert {a for a, _ in named} == set(ASSIGNMENTS)
 
 
 def _log_of(log: str, student: str) -> str:

@@ -120,7 +120,7 @@ class AutogradeRun:
         """Whether the run has ended and its output has been read."""
         return self._result is not None
 
-    def wait(self, timeout: float = 900) -> tuple[int, str, float]:
+    def wait(self, timeout: float = 3600) -> tuple[int, str, float]:
         self._thread.join(timeout)
         if self._result is None:
             self.process.kill()
