@@ -33,7 +33,7 @@ from leakkit.autograde import _summary as summary_module
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "submissions" / "adversarial"
 ASSIGNMENT = "leak_quiz"
-TIMEOUT = 15  # Execute.timeout for the test course: the loops cost this much, honest cells need far less
+TIMEOUT = 30  # Execute.timeout for the test course: the loops cost this much; honest cells need a few seconds, on a busy machine too
 
 
 # =====================================================================================
@@ -697,8 +697,8 @@ def test_an_interrupted_run_is_finished_by_the_next_and_keeps_its_grades(tmp_pat
 @pytest.mark.nbgrader
 @pytest.mark.slow
 def test_a_submission_past_the_deadline_is_stopped_and_not_retried_by_default(tmp_path):
-    course = _make_course(tmp_path / "course", ["unstoppable_loop", "blank"], timeout=60)
-    report = grade_cohort(ASSIGNMENT, course, jobs=2, deadline=25)
+    course = _make_course(tmp_path / "course", ["unstoppable_loop", "blank"], timeout=600)
+    report = grade_cohort(ASSIGNMENT, course, jobs=2, deadline=60)  # generous: the blank one must finish within it on a busy machine
     s = report.summary.set_index("student")
     assert s.loc["unstoppable_loop", "status"] == "stopped"
     assert "stopped at the deadline" in s.loc["unstoppable_loop", "flags"]
@@ -782,3 +782,22 @@ def test_a_kernel_that_fails_to_start_is_started_again(monkeypatch):
     ex._start_kernel()
     assert len(starts) == 3 and len(ex._record["notes"]) == 2
     assert all("LEAKKIT_GRADING_SEED" not in env for env in starts)  # the secret stays out of the kernel
+
+
+def test_the_course_config_installs_the_protection_on_every_path():
+    """Plain `nbgrader autograde` and the formgrader's button load nbgrader_config.py, as
+    `leakkit grade` does: the protection is in nbgrader's own lists there."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from leakkit.autograde import preprocessors as pp
+
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    sanitize, grading_steps = cfg.Autograde.sanitize_preprocessors, cfg.Autograde.autograde_preprocessors
+    assert sanitize[0] is pp.ReadSubmission and pp.RestoreCells in sanitize
+    assert grading_steps[0] is pp.GuardedExecute and pp.FlagForReview in grading_steps
+    from nbgrader.preprocessors import Execute, SaveAutoGrades
+
+    assert Execute not in grading_steps
+    assert grading_steps.index(pp.FlagForReview) == grading_steps.index(SaveAutoGrades) + 1
+    assert pp.HideHiddenTests in cfg.GenerateFeedback.preprocessors
+    assert cfg.OverwriteCells.add_missing_cells is False

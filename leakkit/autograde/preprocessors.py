@@ -32,7 +32,7 @@ from typing import Any
 
 from nbconvert.preprocessors import Preprocessor
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Unicode
+from traitlets import Bool, Unicode
 
 from ._assignment import BEGIN_HIDDEN, END_HIDDEN, normalise_source, remove_hidden_tests, submission_flags
 from ._execute import GuardedExecute
@@ -111,7 +111,7 @@ class HideHiddenTests(Preprocessor):
 
     begin_test_delimeter = Unicode(BEGIN_HIDDEN, help="Must match ClearHiddenTests.begin_test_delimeter").tag(config=True)
     end_test_delimeter = Unicode(END_HIDDEN, help="Must match ClearHiddenTests.end_test_delimeter").tag(config=True)
-    enabled = True
+    enabled = Bool(True, help="Whether to hide the hidden tests (leave it on for graded work).").tag(config=True)
 
     def preprocess_cell(self, cell: Any, resources: Any, index: int) -> tuple[Any, Any]:
         meta = cell.metadata.get("nbgrader", {})
