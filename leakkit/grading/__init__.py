@@ -18,9 +18,10 @@ Traceback (most recent call last):
 leakkit.grading.CheckFailed: Your reported score is 0.910 on labels that are pure noise, where chance is 0.500: ...
 
 Modules: ``_fail`` (how checks report), ``_plain`` (plain copies of results), ``_checks``
-(numbers, claims, names, copies, splitters), ``_leak`` (the tracer and the self-split
-influence test), ``_influence`` (influence tests), ``_heldout`` (a held-out set whose reads
-are counted out of the learner's reach), ``_seeds`` (grading-time seeds).
+(numbers, claims, names, copies, splitters), ``_evaluations`` (which recorded predictions are
+evaluations), ``_leak`` (``check_no_leak``), ``_selfsplit`` (the influence test for a function
+that splits its own data), ``_influence`` (influence tests), ``_heldout`` (a held-out set whose
+reads are counted out of the learner's reach), ``_seeds`` (grading-time seeds).
 """
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ from ._checks import (
 from ._fail import CheckFailed
 from ._heldout import check_read_once, watched_held_out
 from ._influence import check_unchanged, same_randomness
-from ._leak import check_no_leak, evaluations, explain
+from ._evaluations import evaluations
+from ._leak import check_no_leak, explain
 from ._plain import plain, unpack
 from ._seeds import SEED_VARIABLE, fresh_seeds
 from ._seeds import receive_secret as _receive_secret  # noqa: F401 - called by the kernel guard

@@ -1,0 +1,53 @@
+"""Evaluations: predictions a trace recorded on rows their model was not fitted on."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+
+def evaluations(t: Any) -> list[tuple[Any, Any]]:
+    """(prediction, the fit of its model) for every prediction a :class:`leakkit.Trace` recorded on
+    rows its model was not fitted on: the evaluations, however the rows were split.
+
+    >>> import numpy as np, leakkit
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.normal(size=(40, 2)), rng.integers(0, 2, 40)
+    >>> with leakkit.trace() as t:
+    ...     m = LogisticRegression().fit(X[:30], y[:30])
+    ...     _ = m.score(X[:30], y[:30]), m.score(X[30:], y[30:])
+    >>> [p.method for p, _ in evaluations(t)]
+    ['score']
+    """
+    fits = {f.id: f for f in t.fits}
+    out = []
+    for p in t.predictions:
+        f = fits.get(p.model_fit)
+        if f is None or f.rows is None or p.rows is None or not len(p.rows):
+            continue
+        if not np.isin(p.rows, f.rows).all():
+            out.append((p, f))
+    return out
+
+
+def _params(est: Any) -> str:
+    try:
+        params = est.get_params(deep=True)
+    except Exception:  # noqa: BLE001 - not an estimator we can read
+        return type(est).__name__
+    text = repr(sorted((k, repr(v)) for k, v in params.items()))
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", text)
+
+
+def reused_test_rows(evals: list) -> tuple[int, int]:
+    """(how many rows, by how many different models) for the held-out rows scored by the most
+    different models or settings; (0, 0) when no rows were scored by two."""
+    groups: dict[bytes, set] = {}
+    for p, f in evals:
+        key = np.sort(p.rows).tobytes()
+        groups.setdefault(key, set()).add((p.estimator, _params(p.est), f.rows.tobytes()))
+    worst = max(groups.items(), key=lambda kv: len(kv[1]), default=(b"", set()))
+    n_models = len(worst[1])
+    return (len(worst[0]) // 8, n_models) if n_models > 1 else (0, 0)
