@@ -13,7 +13,7 @@ def drop_test_copies(train, test):
             if pd.api.types.is_string_dtype(col) or col.dtype == object:
                 parts.append(col.astype(str).str.strip().str.lower().str.replace(r"\s+", " ", regex=True))
             elif pd.api.types.is_float_dtype(col):
-                parts.append(col.round(3).astype(str))
+                parts.append((col.round(3) + 0.0).astype(str))  # + 0.0: -0.0 and 0.0 are the same number
             else:
                 parts.append(col.astype(str))
         return pd.concat(parts, axis=1).agg("|".join, axis=1)
