@@ -34,7 +34,7 @@ def test_messy_project_every_planted_leak_found():
     sc = make_messy_project(random_state=0)
     f = sc.frame
     train, test = f.iloc[sc.train_index], f.iloc[sc.test_index]
-    r = audit(train, sc.target, test=test, time=sc.time_column, group=sc.group_column, cv=KFold(5))
+    r = audit(train, sc.target, test=test, time_column=sc.time_column, group_column=sc.group_column, cv=KFold(5))
     column_leaks = {c for c, kind in sc.leaks.items() if kind in ("id", "future", "post_event")}
     assert column_leaks <= flagged(r)
     checks = {x.check for x in r.findings if x.severity in ("fail", "warn")}
@@ -47,11 +47,11 @@ def test_messy_project_every_planted_leak_found():
 
 def test_patients_and_sales_splitters():
     pt = make_patients(random_state=0)
-    r = audit(pt.frame, pt.target, group=pt.group_column, cv=KFold(5, shuffle=True, random_state=0))
+    r = audit(pt.frame, pt.target, group_column=pt.group_column, cv=KFold(5, shuffle=True, random_state=0))
     assert r.status("cv_pipeline") == "fail"
-    assert audit(cv=GroupKFold(5), group=None).status("cv_pipeline") == "pass"
+    assert audit(cv=GroupKFold(5), group_column=None).status("cv_pipeline") == "pass"
     sales = make_sales(random_state=0)
-    r = audit(sales.frame, sales.target, time=sales.time_column, cv=TimeSeriesSplit(5))
+    r = audit(sales.frame, sales.target, time_column=sales.time_column, cv=TimeSeriesSplit(5))
     assert r.status("cv_pipeline") == "pass"
     temporal = {c for c, k in sales.leaks.items() if k == "temporal"}
     assert temporal <= flagged(r)
@@ -102,9 +102,9 @@ def test_evaluation_code_answers_questions_2_to_4():
 def test_held_out_reads():
     h = HeldOutSet(pd.DataFrame({"q": ["a", "b"]}), name="test")
     h.get()
-    assert audit(held_out=h).status("tuning") == "pass"
+    assert audit(held_out_set=h).status("tuning") == "pass"
     h.get()
-    assert audit(held_out=h).status("tuning") == "fail"
+    assert audit(held_out_set=h).status("tuning") == "fail"
 
 
 def test_renderings():
@@ -124,9 +124,9 @@ def test_renderings():
     ({"data": pd.DataFrame({"a": [1, 2], "y": [0, 0]}), "target": "y"}, ValueError, "only one distinct value"),
     ({"data": [[1, 2]], "target": "y"}, TypeError, "data: expected a pandas DataFrame"),
     ({"evaluation": 3}, TypeError, "evaluation"),
-    ({"held_out": [1, 2]}, TypeError, "held_out"),
+    ({"held_out_set": [1, 2]}, TypeError, "held_out_set"),
     ({"test": pd.DataFrame({"a": [1]})}, ValueError, "test: a test frame needs"),
-    ({"group": "g"}, ValueError, "group"),
+    ({"group_column": "g"}, ValueError, "group_column"),
 ])
 def test_bad_input(kwargs, err, match):
     with pytest.raises(err, match=match):
@@ -136,20 +136,23 @@ def test_bad_input(kwargs, err, match):
 def test_time_and_group_together():
     df = pd.DataFrame({"t": pd.date_range("2024-01-01", periods=40), "g": [i // 4 for i in range(40)],
                        "x": range(40), "y": [0, 1] * 20})
-    assert audit(df, "y", time="t", group="g", cv=TimeSeriesSplit(4)).status("cv_pipeline") == "pass"
-    assert audit(df, "y", time="t", group="g", cv=GroupKFold(5)).status("cv_pipeline") == "warn"
-    assert audit(df, "y", time="t", group="g", cv=KFold(5)).status("cv_pipeline") == "fail"
+    assert audit(df, "y", time_column="t", group_column="g", cv=TimeSeriesSplit(4)).status("cv_pipeline") == "pass"
+    assert audit(df, "y", time_column="t", group_column="g", cv=GroupKFold(5)).status("cv_pipeline") == "warn"
+    assert audit(df, "y", time_column="t", group_column="g", cv=KFold(5)).status("cv_pipeline") == "fail"
 
 
 def test_near_duplicates_of_the_messy_project():
     sc = make_messy_project(random_state=0)
     train, test = sc.frame.iloc[sc.train_index], sc.frame.iloc[sc.test_index]
-    crossing = int(sc.duplicated_rows["crosses_split"].sum())
+    crossing = sc.duplicated_rows[sc.duplicated_rows["crosses_split"]]
     exact = audit(train, sc.target, test=test)
-    near = audit(train, sc.target, test=test, near_decimals=2)
-    n = {r: [f.evidence["n_rows"] for f in rep.findings if f.check == "duplicates"][0]
-         for r, rep in (("exact", exact), ("near", near))}
-    assert n["exact"] < n["near"] == crossing
+    near = audit(train, sc.target, test=test, near=True)
+    n_exact = [f.evidence["n_rows"] for f in exact.findings if f.check == "duplicates"][0]
+    assert not any(f.check == "near_duplicates" for f in exact.findings)
+    [f] = [f for f in near.findings if f.check == "near_duplicates"]
+    assert f.code == "LK205" and f.severity == "fail"
+    # exact and near copies together are the planted copies that cross the split, no more
+    assert n_exact < int(len(crossing)) and n_exact + f.evidence["n_rows"] == int(len(crossing))
 
 
 def test_test_frame_is_held_out_for_the_evaluation_trace():

@@ -1,0 +1,357 @@
+"""Exact duplicate rows: test rows copied in the training table, and repeats inside one table.
+
+"The same row" means one thing everywhere in leakkit: equal
+:func:`leakkit._rows.row_fingerprints`, confirmed by comparing the actual values (so a
+hash collision can never create a false duplicate). Optionally the values are compared
+after rounding floats to ``decimals`` places and normalising text with
+:func:`leakkit._text.normalize_text`; for copies that differ by noise or re-typing, see
+:func:`leakkit.detect.near_duplicates`.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from leakkit._findings import Finding, capped_rows
+from leakkit._rows import comparable, row_fingerprints, rows_equal
+from leakkit._validation import check_bool, check_columns, check_fraction, check_int
+
+from ._common import as_frame, pct
+
+
+def _match_options(decimals: Any, normalize_text: Any) -> tuple[int | None, bool]:
+    normalize_text = check_bool(normalize_text, "normalize_text")
+    if decimals is not None:
+        decimals = check_int(decimals, "decimals", minimum=0)
+    return decimals, normalize_text
+
+
+def _paired_frames(train: Any, test: Any, columns: Any) -> tuple[pd.DataFrame, pd.DataFrame, list]:
+    train = as_frame(train, "train")
+    test = as_frame(test, "test")
+    if columns is None:
+        cols = list(train.columns)
+        only_train = [c for c in cols if c not in test.columns]
+        only_test = [c for c in test.columns if c not in train.columns]
+        if only_train or only_test:
+            raise ValueError(
+                f"train and test: their columns differ (only in train: {only_train[:10]}; only in test: "
+                f"{only_test[:10]}); pass columns=[...] with the columns to compare."
+            )
+    else:
+        cols = check_columns(train, columns, "columns", frame_name="train")
+        check_columns(test, cols, "columns", frame_name="test")
+        if not cols:
+            raise ValueError("columns: the list is empty; pass at least one column name, or None for all columns.")
+    a = train if cols == list(train.columns) else train[cols]
+    b = test if cols == list(test.columns) else test[cols]
+    return a, b, cols
+
+
+_CHUNK = 1 << 17  # rows hashed at a time: keeps the hashing buffers small (about 20 MB at 20 columns)
+
+
+def _fingerprints(frame: pd.DataFrame, decimals: int | None, normalize_text: bool) -> np.ndarray:
+    """:func:`leakkit._rows.row_fingerprints`, computed on blocks of rows (rows hash
+    independently, so the result is the same; only the peak memory is smaller)."""
+    n = len(frame)
+    if n <= _CHUNK:
+        return row_fingerprints(frame, decimals=decimals, normalize_text=normalize_text)
+    out = np.empty(n, dtype=np.uint64)
+    for start in range(0, n, _CHUNK):
+        block = frame.iloc[start:start + _CHUNK]
+        out[start:start + len(block)] = row_fingerprints(block, decimals=decimals, normalize_text=normalize_text)
+    return out
+
+
+class _Matches:
+    """Which test rows equal which train rows: a hash join on row fingerprints, with every
+    candidate confirmed by comparing values. Memory stays linear in the rows involved."""
+
+    def __init__(self, train: pd.DataFrame, test: pd.DataFrame, decimals: int | None, normalize_text: bool):
+        fp_train = _fingerprints(train, decimals, normalize_text)
+        fp_test = _fingerprints(test, decimals, normalize_text)
+        self.n_train, self.n_test = len(fp_train), len(fp_test)
+        order = np.argsort(fp_train, kind="stable")
+        sorted_fp = fp_train[order]
+        del fp_train
+        self.n_distinct_train = int(np.count_nonzero(np.diff(sorted_fp))) + 1 if len(sorted_fp) else 0
+        lo = np.searchsorted(sorted_fp, fp_test, side="left")
+        hi = np.searchsorted(sorted_fp, fp_test, side="right")
+        del sorted_fp, fp_test
+        cand = np.flatnonzero(hi > lo)  # test rows whose fingerprint occurs in train
+        self.collisions_rejected = 0
+        # Per candidate test row: [start, stop) in `order` of the train rows it equals.
+        starts, stops = lo[cand], hi[cand]
+        groups, first = np.unique(starts, return_index=True)
+        group_stop = stops[first]
+        sizes = group_stop - groups
+        # Confirm each train row of a matched group equals the group's first row.
+        members = order[np.repeat(groups, sizes) + _ranges(sizes)]
+        reps = order[np.repeat(groups, sizes)]
+        member_ok = rows_equal(train, members, train, reps, decimals, normalize_text)
+        # Per group: does every member equal the first one? (false only after a collision)
+        bounds = np.concatenate([[0], np.cumsum(sizes)])
+        clean_group = np.logical_and.reduceat(member_ok, bounds[:-1]) if len(sizes) else np.ones(0, bool)
+        group_of_cand = np.searchsorted(groups, starts)
+        clean = clean_group[group_of_cand]
+        # Clean groups: a test row equals all members iff it equals the first one.
+        ok = rows_equal(test, cand[clean], train, order[starts[clean]], decimals, normalize_text)
+        self.test_rows = [cand[clean][ok]]
+        self.copies = [sizes[group_of_cand[clean][ok]]]
+        self.pair_spans = [(cand[clean][ok], starts[clean][ok], stops[clean][ok])]
+        # A test row that differs from its group's rows despite an equal fingerprint: a collision.
+        self.collisions_rejected += int(sizes[group_of_cand[clean][~ok]].sum())
+        self.extra_pairs: list[tuple[np.ndarray, np.ndarray]] = []
+        # Groups mixing different rows under one fingerprint: compare every pair.
+        dirty_cands = cand[~clean]
+        if len(dirty_cands):
+            dstarts, dstops = starts[~clean], stops[~clean]
+            dsizes = dstops - dstarts
+            t_idx = np.repeat(dirty_cands, dsizes)
+            r_idx = order[np.repeat(dstarts, dsizes) + _ranges(dsizes)]
+            pair_ok = rows_equal(test, t_idx, train, r_idx, decimals, normalize_text)
+            self.collisions_rejected += int((~pair_ok).sum())
+            t_ok, r_ok = t_idx[pair_ok], r_idx[pair_ok]
+            self.extra_pairs.append((r_ok, t_ok))
+            rows, counts = np.unique(t_ok, return_counts=True)
+            self.test_rows.append(rows)
+            self.copies.append(counts)
+        self.order = order
+        test_rows = np.concatenate(self.test_rows)
+        copies = np.concatenate(self.copies)
+        sort = np.argsort(test_rows, kind="stable")
+        self.test_rows_sorted = test_rows[sort]
+        self.copies_sorted = copies[sort]
+
+    @property
+    def n_pairs(self) -> int:
+        return int(self.copies_sorted.sum())
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        t, s, e = self.pair_spans[0]
+        sizes = e - s
+        train_rows = [self.order[np.repeat(s, sizes) + _ranges(sizes)]]
+        test_rows = [np.repeat(t, sizes)]
+        for r, tt in self.extra_pairs:
+            train_rows.append(r)
+            test_rows.append(tt)
+        tr, te = np.concatenate(train_rows), np.concatenate(test_rows)
+        sort = np.lexsort((tr, te))
+        return tr[sort], te[sort]
+
+
+def _ranges(sizes: np.ndarray) -> np.ndarray:
+    """0..s-1 for each s in ``sizes``, concatenated."""
+    total = int(sizes.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+
+
+def duplicate_rows(
+    train: Any,
+    test: Any,
+    *,
+    columns: Sequence | None = None,
+    decimals: int | None = None,
+    normalize_text: bool = False,
+) -> pd.DataFrame:
+    """Every (train row, test row) pair whose values are equal, by position.
+
+    Exact equality by default (missing equals missing). ``decimals`` compares floats
+    rounded to that many places and ``normalize_text`` compares text through
+    :func:`leakkit._text.normalize_text` (lower case, punctuation to spaces, white space
+    collapsed): copies re-saved with less precision or re-typed with another case. Rounding
+    is not a similarity measure (0.1234565 and 0.1234575 fall on different sides at 6
+    decimals, and noisy copies never match): for those, use :func:`near_duplicates`.
+
+    The scan is a hash join on :func:`leakkit._rows.row_fingerprints` (sort and binary
+    search on 64-bit integers), and every candidate pair is then confirmed by comparing the
+    actual values, so a hash collision cannot produce a false pair. Integer and float
+    columns holding the same numbers compare equal (an ``int`` column on one side and a
+    ``float`` column on the other).
+
+    Parameters
+    ----------
+    train, test : DataFrame or 2-D array
+        The two frames; by default they must have the same columns (in any order).
+    columns : list of column names, optional
+        Compare on these columns only (e.g. the features, leaving out an ID and the target).
+    decimals : int >= 0, optional
+    normalize_text : bool, default False
+
+    Returns
+    -------
+    DataFrame with int64 columns ``train_row`` and ``test_row`` (positions), one row per
+    pair, sorted by ``test_row`` then ``train_row``. Its ``attrs`` hold the counts
+    ``n_test_rows_with_copy``, ``n_train_rows_with_copy``, ``n_pairs``, ``n_test``,
+    ``n_train``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> train = pd.DataFrame({"name": ["Ann Lee", "Bo", "Cy"], "age": [31.0, 40.0, 22.0]})
+    >>> test = pd.DataFrame({"name": ["ann  lee", "Cy"], "age": [31.0000001, 22.0]})
+    >>> duplicate_rows(train, test).to_dict("list")
+    {'train_row': [2], 'test_row': [1]}
+    >>> duplicate_rows(train, test, decimals=6, normalize_text=True).to_dict("list")
+    {'train_row': [0, 2], 'test_row': [0, 1]}
+    """
+    decimals, normalize_text = _match_options(decimals, normalize_text)
+    a, b, _ = _paired_frames(train, test, columns)
+    m = _Matches(a, b, decimals, normalize_text)
+    tr, te = m.pairs()
+    out = pd.DataFrame({"train_row": tr.astype(np.int64), "test_row": te.astype(np.int64)})
+    out.attrs.update({
+        "n_test_rows_with_copy": len(m.test_rows_sorted), "n_train_rows_with_copy": int(len(np.unique(tr))),
+        "n_pairs": m.n_pairs, "n_test": m.n_test, "n_train": m.n_train,
+    })
+    return out
+
+
+def duplicates(
+    train: Any,
+    test: Any,
+    *,
+    columns: Sequence | None = None,
+    decimals: int | None = None,
+    normalize_text: bool = False,
+    fail_fraction: float = 0.01,
+) -> list[Finding]:
+    """Report test rows that also appear in the training frame.
+
+    A model can memorise rows it was trained on, so copies in the test set make the test
+    score a score on seen data. Matching is that of :func:`duplicate_rows` (exact by
+    default; ``decimals`` and ``normalize_text`` for copies re-saved or re-typed).
+
+    Parameters
+    ----------
+    train, test, columns, decimals, normalize_text
+        As in :func:`duplicate_rows`.
+    fail_fraction : float in [0, 1], default 0.01
+        Severity is ``"fail"`` when at least this share of test rows has a copy in train,
+        ``"warn"`` when fewer do.
+
+    Returns
+    -------
+    list of Finding
+        Empty when no test row has a copy; otherwise one ``"duplicates"`` finding whose
+        ``rows`` are test positions (the first 1,000) and whose ``evidence`` holds
+        ``n_rows`` (test rows with a copy), ``fraction``, ``n_pairs``, ``n_test``,
+        ``n_train``, ``n_distinct_train``, ``collisions_rejected`` and a few example pairs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> train = rng.normal(size=(100, 3))
+    >>> test = np.vstack([rng.normal(size=(45, 3)), train[:5]])
+    >>> [f] = duplicates(train, test)
+    >>> f.severity, f.evidence["n_rows"], f.evidence["fraction"], f.rows
+    ('fail', 5, 0.1, (45, 46, 47, 48, 49))
+    """
+    fail_fraction = check_fraction(fail_fraction, "fail_fraction")
+    decimals, normalize_text = _match_options(decimals, normalize_text)
+    a, b, cols = _paired_frames(train, test, columns)
+    m = _Matches(a, b, decimals, normalize_text)
+    n = len(m.test_rows_sorted)
+    if n == 0:
+        return []
+    frac = n / m.n_test
+    how = "exact copies" if decimals is None and not normalize_text else (
+        "copies after " + " and ".join(
+            ([f"rounding floats to {decimals} decimals"] if decimals is not None else [])
+            + (["normalising text"] if normalize_text else [])))
+    message = (
+        f"{n:,} of {m.n_test:,} test rows ({pct(frac)}) also appear in train ({how}, compared on "
+        f"{len(cols)} column{'s' if len(cols) != 1 else ''}) — a model can memorise these rows, so the test score "
+        f"overstates how it does on new data. Fix: drop duplicates before splitting (df.drop_duplicates()), or "
+        f"split by entity (GroupShuffleSplit / GroupKFold) so all copies of one record stay on one side."
+    )
+    if m.n_distinct_train < 0.5 * m.n_train:
+        message += (
+            f" Note: train has only {m.n_distinct_train:,} distinct rows out of {m.n_train:,}; with so few distinct "
+            f"values some matches may be genuine repeats rather than copied records."
+        )
+    tr, te = (m.pairs() if m.n_pairs <= 1_000_000 else (np.zeros(0, int), np.zeros(0, int)))
+    examples = [[int(r), int(t)] for r, t in zip(tr[:5], te[:5])]
+    evidence = {
+        "n_rows": n, "fraction": round(frac, 6), "n_pairs": m.n_pairs, "n_test": m.n_test, "n_train": m.n_train,
+        "n_distinct_train": m.n_distinct_train, "collisions_rejected": m.collisions_rejected,
+        "decimals": decimals, "normalize_text": normalize_text, "example_pairs_train_test": examples,
+    }
+    severity = "fail" if frac >= fail_fraction else "warn"
+    return [Finding("duplicates", severity, message, columns=tuple(cols),
+                    rows=capped_rows(m.test_rows_sorted), evidence=evidence)]
+
+
+def within_duplicates(
+    data: Any,
+    *,
+    columns: Sequence | None = None,
+    decimals: int | None = None,
+    normalize_text: bool = False,
+) -> list[Finding]:
+    """Report rows that repeat an earlier row of the same frame.
+
+    Run it *before* splitting: a random split sends copies of one record to both sides.
+    Matching is that of :func:`duplicate_rows`.
+
+    Returns
+    -------
+    list of Finding
+        Empty when every row is distinct; otherwise one ``"within_duplicates"`` finding
+        (severity ``"warn"``) whose ``rows`` are the positions of the repeats (each after
+        the first occurrence; the first 1,000) and ``evidence["n_rows"]`` their count.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"a": [1, 2, 1, 1], "b": ["x", "y", "x", "z"]})
+    >>> [f] = within_duplicates(df)
+    >>> f.rows, f.evidence["n_rows"]
+    ((2,), 1)
+    """
+    decimals, normalize_text = _match_options(decimals, normalize_text)
+    data = as_frame(data, "data")
+    cols = list(data.columns) if columns is None else check_columns(data, columns, "columns")
+    if not cols:
+        raise ValueError("columns: the list is empty; pass at least one column name, or None for all columns.")
+    frame = data if cols == list(data.columns) else data[cols]
+    fp = _fingerprints(frame, decimals, normalize_text)
+    order = np.argsort(fp, kind="stable")  # stable: within a group, earlier rows first
+    sfp = fp[order]
+    new_group = np.concatenate([[True], sfp[1:] != sfp[:-1]])
+    group_start = np.maximum.accumulate(np.where(new_group, np.arange(len(sfp)), 0))
+    later = np.flatnonzero(~new_group)
+    if len(later) == 0:
+        return []
+    rows, firsts = order[later], order[group_start[later]]
+    ok = rows_equal(frame, rows, frame, firsts, decimals, normalize_text)
+    repeats = set(rows[ok].tolist())
+    # Rows that share a fingerprint with, but differ from, their group's first row (a hash
+    # collision): compare them with each other the slow, exact way.
+    odd = rows[~ok]
+    if len(odd):
+        odd = np.sort(odd)
+        sub = pd.DataFrame({j: comparable(frame.iloc[odd, j], decimals, normalize_text)
+                            for j in range(frame.shape[1])})
+        dup = sub.duplicated(keep="first").to_numpy()
+        repeats.update(odd[dup].tolist())
+    repeats_arr = np.array(sorted(repeats), dtype=np.int64)
+    if len(repeats_arr) == 0:
+        return []
+    n = len(repeats_arr)
+    message = (
+        f"{n:,} of {len(frame):,} rows ({pct(n / len(frame))}) repeat an earlier row — if you split this frame at "
+        f"random, copies of one record land in both train and test and the test score rewards memorising. Fix: "
+        f"drop duplicates before splitting (df.drop_duplicates()), or split by entity (GroupShuffleSplit / GroupKFold)."
+    )
+    evidence = {"n_rows": n, "fraction": round(n / len(frame), 6), "n": len(frame), "decimals": decimals,
+                "normalize_text": normalize_text}
+    return [Finding("within_duplicates", "warn", message, columns=tuple(cols), rows=capped_rows(repeats_arr),
+                    evidence=evidence)]
