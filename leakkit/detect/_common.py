@@ -13,7 +13,7 @@ from leakkit._validation import check_choice, check_column, check_columns, check
 MAX_ROWS = 20_000
 
 TASKS = ("auto", "classification", "regression")
-_MAX_CLASSES_AUTO = 20  # integer targets with more distinct values are treated as regression
+_MAX_CLASSES_AUTO = 20  # integer targets with more distinct values (or under 5 rows a value) are a regression
 
 
 def as_frame(X: Any, name: str) -> pd.DataFrame:
@@ -72,7 +72,10 @@ def resolve_task(y: pd.Series, task: str) -> str:
         return "classification"
     values = y.to_numpy(dtype=float)
     integral = bool(np.all(np.isfinite(values)) and np.all(values == np.round(values)))
-    return "classification" if integral and y.nunique() <= _MAX_CLASSES_AUTO else "regression"
+    # A few integer values, each shared by several rows, are classes; counts and measurements
+    # in whole units (a weight in kg over 20 people) are a regression target.
+    k = y.nunique()
+    return "classification" if integral and k <= _MAX_CLASSES_AUTO and k * 5 <= len(y) else "regression"
 
 
 def scan_columns(data: pd.DataFrame, columns: Any, target_col: Any) -> list:

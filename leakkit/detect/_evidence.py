@@ -33,7 +33,8 @@ import pandas as pd
 from sklearn.model_selection import KFold
 
 __all__ = ["WithinClass", "encode_for_evidence", "stand_out", "DETERMINISTIC", "STAND_OUT_RATIO",
-           "STAND_OUT_GAP", "EXPLAINED_R2", "UNRELATED_R2", "STRUCTURED_R2"]
+           "STAND_OUT_GAP", "EXPLAINED_R2", "UNRELATED_R2", "STRUCTURED_R2", "UNRELATED_MIN_AUC", "UNRELATED_MIN_R2",
+           "MIN_ROWS_TO_FAIL"]
 
 #: A column at or above this ROC AUC / R² reproduces the target almost exactly.
 DETERMINISTIC = 0.99
@@ -47,6 +48,12 @@ EXPLAINED_R2 = 0.1
 UNRELATED_R2 = 0.05
 #: ... in a table whose ordinary columns typically reach at least this within-class R².
 STRUCTURED_R2 = 0.2
+#: A column unrelated to a structured table fails from this power up (ROC AUC; for R², :data:`UNRELATED_MIN_R2`),
+#: below the reporting threshold: a count recorded after the event is often only moderately strong.
+UNRELATED_MIN_AUC = 0.7
+UNRELATED_MIN_R2 = 0.5
+#: Under this many scored rows, evidence that would fail only warns: the scores are too noisy to establish a leak.
+MIN_ROWS_TO_FAIL = 50
 
 _MAX_ROWS = 5000  # rows used for the within-class regressions
 _MAX_LEVELS = 10  # one-hot columns per categorical column

@@ -16,7 +16,10 @@ from ._common import MAX_ROWS, as_frame, scan_columns
 from ._evidence import (
     DETERMINISTIC,
     EXPLAINED_R2,
+    MIN_ROWS_TO_FAIL,
     STRUCTURED_R2,
+    UNRELATED_MIN_AUC,
+    UNRELATED_MIN_R2,
     UNRELATED_R2,
     WithinClass,
     encode_for_evidence,
@@ -178,24 +181,31 @@ def feature_power(
     data = as_frame(data, "data")
     problem = Problem(data, target, cv=cv, random_state=random_state, task=task, max_rows=max_rows)
     cols = scan_columns(data, columns, problem.target_col)
-    scores, metric, series = {}, "", {}
+    scores, metric, series = {}, "r2", {}
     for col in cols:
         series[col] = problem.column(data, col)
         kind, x = encode_column(series[col], col)
         scores[col], metric = problem.score(kind, x)
-    candidates = [c for c in cols if scores[c] >= threshold]
-    if not candidates:
+    floor = UNRELATED_MIN_R2 if metric == "r2" else UNRELATED_MIN_AUC
+    reported = {c for c in cols if scores[c] >= threshold}
+    weaker = {c for c in cols if min(threshold, floor) <= scores[c] < threshold}
+    if not reported and not weaker:
         return []
-    judged = _judge(problem, cols, series, scores, set(candidates))
-    findings = [_power_finding(problem, c, series[c], scores[c], metric, threshold, judged[c]) for c in candidates]
+    judged = _judge(problem, cols, series, scores, reported, weaker)
+    # Weaker columns are reported only when the evidence says they leak.
+    shown = [c for c in cols if c in reported or (c in judged and judged[c]["severity"] in ("fail", "warn"))]
+    findings = [_power_finding(problem, c, series[c], scores[c], metric, threshold, judged[c]) for c in shown]
     rank = {"fail": 0, "warn": 1, "review": 2}
     findings.sort(key=lambda f: (rank[f.severity], -f.evidence["score"]))
     return findings
 
 
-def _judge(problem: Problem, cols: list, series: dict, scores: dict, candidates: set) -> dict[Any, dict[str, Any]]:
-    """Severity and reasons for each candidate column (see :func:`feature_power`)."""
-    standing = stand_out(scores, candidates)
+def _judge(problem: Problem, cols: list, series: dict, scores: dict, reported: set,
+           weaker: set) -> dict[Any, dict[str, Any]]:
+    """Severity and reasons for each column to judge (see :func:`feature_power`):
+    ``reported`` columns reach the threshold; ``weaker`` ones are judged only for being
+    unrelated to the rest of the table."""
+    standing = stand_out(scores, reported)
     index = {c: i for i, c in enumerate(cols)}
     ordinary = [c for c in cols if c not in standing]
     wc = WithinClass([encode_for_evidence(series[c]) for c in cols], problem.y,
@@ -204,26 +214,28 @@ def _judge(problem: Problem, cols: list, series: dict, scores: dict, candidates:
     typical = [wc.r2(index[c], [index[o] for o in cols if o != c]) for c in sample if len(cols) > 2]
     typical = [v for v in typical if np.isfinite(v)]
     structure = float(np.median(typical)) if typical else float("nan")
+    few_rows = len(problem.y) < MIN_ROWS_TO_FAIL
     out = {}
-    for c in candidates:
+    for c in sorted(reported | weaker, key=index.get):
         r2_all = wc.r2(index[c], [index[o] for o in cols if o != c])
         r2_ord = wc.r2(index[c], [index[o] for o in ordinary if o != c])
-        explained = np.isfinite(r2_ord) and r2_ord >= EXPLAINED_R2
+        explained = bool(np.isfinite(r2_ord) and r2_ord >= EXPLAINED_R2)
         reasons = []
-        if scores[c] >= DETERMINISTIC:
+        if c in reported and scores[c] >= DETERMINISTIC:
             reasons.append("deterministic")
         if c in standing:
             reasons.append("stands_out")
         if np.isfinite(r2_all) and r2_all <= UNRELATED_R2 and np.isfinite(structure) and structure >= STRUCTURED_R2:
             reasons.append("unrelated_to_table")
         if explained:
+            severity = "warn" if "deterministic" in reasons else "review"
             reasons.append("tracks_other_columns")
-        if reasons and not explained and reasons != ["tracks_other_columns"]:
-            severity = "fail"
-        elif explained and "deterministic" in reasons:
-            severity = "warn"
+        elif reasons:
+            severity = "warn" if few_rows else "fail"
         else:
             severity = "review"
+        if few_rows:
+            reasons.append("few_rows")
         out[c] = {"severity": severity, "reasons": reasons, "within_class_r2": _r(r2_all),
                   "within_class_r2_ordinary": _r(r2_ord), "table_within_class_r2": _r(structure),
                   "next_best_score": standing.get(c)}
@@ -251,6 +263,9 @@ def _power_finding(problem: Problem, col: Any, s: pd.Series, score: float, metri
         body = ("; ".join(why) + ". That is how a column derived from the outcome looks (a field filled in after the "
                 f"event, a status set by it, a noisy copy of the target). Drop it from the features, or rebuild it "
                 f"from what is known at prediction time.")
+    elif sev == "warn" and "few_rows" in reasons and "tracks_other_columns" not in reasons:
+        body = (f"it looks like a column derived from the outcome ({', '.join(r.replace('_', ' ') for r in reasons[:-1])}),"
+                f" but {len(problem.y)} rows are too few to establish it. Confirm it is known at prediction time.")
     elif sev == "warn":
         body = ("it reproduces the target almost exactly, although it varies with other columns as a measurement "
                 "does. Confirm it is known at prediction time; such a column is rarely honest.")

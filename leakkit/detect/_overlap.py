@@ -194,21 +194,21 @@ def future_information(
     min_r2: float = 0.9,
     max_rows: int = MAX_ROWS,
 ) -> list[Finding]:
-    """Flag numeric columns computed from the target's present and future values.
+    """Flag numeric columns computed from future values of the target.
 
     In one time series (one row per time step), an honest feature is known before its
     row's target: at most a function of *past* targets (lags, trailing means) and outside
     information (calendar, promotions). For each numeric column ``x`` this fits two least
-    squares models: ``x`` from the past targets ``y[t-1] ... y[t-max_lag]``, and ``x`` from
-    those plus the present and future targets ``y[t] ... y[t+max_lag]``. A column that the
+    squares models: ``x`` from the present and past targets ``y[t] ... y[t-max_lag]``, and
+    ``x`` from those plus the future targets ``y[t+1] ... y[t+max_lag]``. A column that the
     second model explains almost entirely (R² of at least ``min_r2``: it is an aggregate of
-    the target) and whose variance left unexplained by the past is mostly (a share of at
-    least ``threshold``) explained by the present and future was built with values from the
+    the target) and whose variance left unexplained by the present and past is mostly (a
+    share of at least ``threshold``) explained by the future was built with values from the
     future: a centred rolling mean, a "next week" average, a label shifted the wrong way.
     Outside information that merely drives the target (a promotion, the weekday) is not an
     aggregate of it and is not flagged; neither are lags and trailing windows, which the past
-    explains fully. Leaks that are noisy functions of the future are left to
-    :func:`feature_power`.
+    explains fully, nor a measurement that predicts its own row's target (that is
+    :func:`feature_power`'s question, as are noisy functions of the future).
 
     Parameters
     ----------
@@ -222,7 +222,7 @@ def future_information(
         Columns to test (default: every numeric column but the target and time).
     max_lag : int, default 14
     threshold : float in [0, 1], default 0.5
-        Share of the variance the past leaves unexplained that the present and future explain.
+        Share of the variance the present and past leave unexplained that the future explains.
     min_r2 : float in [0, 1], default 0.9
     max_rows : int
         Longer series use their most recent ``max_rows`` rows.
@@ -274,8 +274,8 @@ def future_information(
         raise ValueError(f"data: {n} rows are too few for max_lag={L}; pass at least {4 * L + 10} rows "
                          f"or a smaller max_lag.")
     idx = np.arange(L, n - L)
-    past = np.column_stack([y[idx - k] for k in range(1, L + 1)])
-    now_future = np.column_stack([y[idx + k] for k in range(0, L + 1)])
+    past = np.column_stack([y[idx - k] for k in range(0, L + 1)])
+    now_future = np.column_stack([y[idx + k] for k in range(1, L + 1)])
 
     def r2(design: np.ndarray, x: np.ndarray) -> float:
         A = np.column_stack([np.ones(len(x)), design])
@@ -297,8 +297,8 @@ def future_information(
         if r_all >= min_r2 and share >= threshold and gain >= 0.005:
             findings.append(Finding(
                 "future_information", "fail",
-                f"`{c}` is an aggregate of present and future values of `{target}` (R² {r_past:.2f} from the past "
-                f"{L} steps, {r_all:.2f} once the present and next {L} are added): "
+                f"`{c}` is an aggregate of future values of `{target}` (R² {r_past:.2f} from the present and past "
+                f"{L} steps, {r_all:.2f} once the next {L} are added): "
                 f"it was computed with values that are not known when the prediction is made (a centred or "
                 f"forward-looking window, a label shifted the wrong way). Rebuild it from past values only "
                 f"(e.g. shift before rolling).",
