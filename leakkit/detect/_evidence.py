@@ -33,7 +33,7 @@ import pandas as pd
 from sklearn.model_selection import KFold
 
 __all__ = ["WithinClass", "encode_for_evidence", "stand_out", "DETERMINISTIC", "STAND_OUT_RATIO",
-           "STAND_OUT_GAP", "EXPLAINED_R2", "UNRELATED_R2", "STRUCTURED_R2", "UNRELATED_MIN_AUC", "UNRELATED_MIN_R2",
+           "STAND_OUT_GAP", "EXPLAINED_R2", "UNRELATED_R2", "STRUCTURED_R2", "UNUSUAL_SHARE", "UNRELATED_MIN_AUC", "UNRELATED_MIN_R2",
            "MIN_ROWS_TO_FAIL"]
 
 #: A column at or above this ROC AUC / R² reproduces the target almost exactly.
@@ -46,8 +46,10 @@ STAND_OUT_GAP = 0.05
 EXPLAINED_R2 = 0.1
 #: Within-class R² from all other columns at or below which a column is unrelated to the table ...
 UNRELATED_R2 = 0.05
-#: ... in a table whose ordinary columns typically reach at least this within-class R².
+#: ... in a table whose ordinary columns typically reach at least this within-class R² ...
 STRUCTURED_R2 = 0.2
+#: ... and where this quantile of them still reaches :data:`EXPLAINED_R2` (else being unrelated is not unusual there).
+UNUSUAL_SHARE = 0.25
 #: A column unrelated to a structured table fails from this power up (ROC AUC; for R², :data:`UNRELATED_MIN_R2`),
 #: below the reporting threshold: a count recorded after the event is often only moderately strong.
 UNRELATED_MIN_AUC = 0.7

@@ -21,6 +21,7 @@ from ._evidence import (
     UNRELATED_MIN_AUC,
     UNRELATED_MIN_R2,
     UNRELATED_R2,
+    UNUSUAL_SHARE,
     WithinClass,
     encode_for_evidence,
     stand_out,
@@ -191,7 +192,7 @@ def feature_power(
     weaker = {c for c in cols if min(threshold, floor) <= scores[c] < threshold}
     if not reported and not weaker:
         return []
-    judged = _judge(problem, cols, series, scores, reported, weaker)
+    judged = _judge(problem, cols, series, scores, reported, weaker, floor)
     # Weaker columns are reported only when the evidence says they leak.
     shown = [c for c in cols if c in reported or (c in judged and judged[c]["severity"] in ("fail", "warn"))]
     findings = [_power_finding(problem, c, series[c], scores[c], metric, threshold, judged[c]) for c in shown]
@@ -201,7 +202,7 @@ def feature_power(
 
 
 def _judge(problem: Problem, cols: list, series: dict, scores: dict, reported: set,
-           weaker: set) -> dict[Any, dict[str, Any]]:
+           weaker: set, floor: float) -> dict[Any, dict[str, Any]]:
     """Severity and reasons for each column to judge (see :func:`feature_power`):
     ``reported`` columns reach the threshold; ``weaker`` ones are judged only for being
     unrelated to the rest of the table."""
@@ -210,22 +211,34 @@ def _judge(problem: Problem, cols: list, series: dict, scores: dict, reported: s
     ordinary = [c for c in cols if c not in standing]
     wc = WithinClass([encode_for_evidence(series[c]) for c in cols], problem.y,
                      classification=problem.task == "classification", n_folds=min(problem.cv, 5), seed=problem.seed)
-    sample = ordinary[:: max(1, len(ordinary) // 30)]
-    typical = [wc.r2(index[c], [index[o] for o in cols if o != c]) for c in sample if len(cols) > 2]
-    typical = [v for v in typical if np.isfinite(v)]
-    structure = float(np.median(typical)) if typical else float("nan")
+    judged = sorted(reported | weaker, key=index.get)
+    sample = list(dict.fromkeys(judged + cols[:: max(1, len(cols) // 60)]))
+    r2_all = {c: wc.r2(index[c], [index[o] for o in cols if o != c]) for c in sample}
+
+    def structured(c: Any) -> tuple[bool, float]:
+        """Are the other columns related to each other, so that being unrelated is unusual?"""
+        others = np.array([v for o, v in r2_all.items() if o != c and np.isfinite(v)])
+        if len(others) < 3:
+            return False, float("nan")
+        median = float(np.median(others))
+        # Three columns in four clearly related to the rest, half of them well related, and no
+        # other informative column unrelated as well (then being unrelated is how this table is).
+        alike = [o for o, v in r2_all.items() if o != c and scores[o] >= floor and np.isfinite(v) and v < EXPLAINED_R2]
+        return (float(np.quantile(others, UNUSUAL_SHARE)) >= EXPLAINED_R2 and median >= STRUCTURED_R2
+                and not alike), median
+
     few_rows = len(problem.y) < MIN_ROWS_TO_FAIL
     out = {}
-    for c in sorted(reported | weaker, key=index.get):
-        r2_all = wc.r2(index[c], [index[o] for o in cols if o != c])
+    for c in judged:
         r2_ord = wc.r2(index[c], [index[o] for o in ordinary if o != c])
+        table_ok, structure = structured(c)
         explained = bool(np.isfinite(r2_ord) and r2_ord >= EXPLAINED_R2)
         reasons = []
         if c in reported and scores[c] >= DETERMINISTIC:
             reasons.append("deterministic")
         if c in standing:
             reasons.append("stands_out")
-        if np.isfinite(r2_all) and r2_all <= UNRELATED_R2 and np.isfinite(structure) and structure >= STRUCTURED_R2:
+        if table_ok and np.isfinite(r2_all[c]) and r2_all[c] <= UNRELATED_R2:
             reasons.append("unrelated_to_table")
         if explained:
             severity = "warn" if "deterministic" in reasons else "review"
@@ -236,7 +249,7 @@ def _judge(problem: Problem, cols: list, series: dict, scores: dict, reported: s
             severity = "review"
         if few_rows:
             reasons.append("few_rows")
-        out[c] = {"severity": severity, "reasons": reasons, "within_class_r2": _r(r2_all),
+        out[c] = {"severity": severity, "reasons": reasons, "within_class_r2": _r(r2_all[c]),
                   "within_class_r2_ordinary": _r(r2_ord), "table_within_class_r2": _r(structure),
                   "next_best_score": standing.get(c)}
     return out
