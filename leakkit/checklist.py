@@ -62,10 +62,10 @@ _RANK = {"pass": 0, "not-checked": 0, "review": 1, "warn": 2, "fail": 3}
 _REPORTED = ("fail", "warn", "review")
 
 #: How the report names what the audit needs, in Python; the CLI passes its own flags.
-PYTHON_NAMES = {"data": "data=... and target=...", "test": "test=... (a test frame)",
-                "evaluation": "evaluation=... (your evaluation code)", "cv": "cv=... (your splitter)",
-                "held_out_set": "held_out_set=... (a leakkit.llm.HeldOutSet)", "time_column": "time_column=...",
-                "group_column": "group_column=..."}
+PYTHON_NAMES = {"data": "pass data=... and target=...", "test": "pass test=..., your test frame",
+                "evaluation": "pass evaluation=..., your evaluation code as a function",
+                "cv": "pass cv=..., your splitter", "held_out_set": "pass held_out_set=..., a leakkit.llm.HeldOutSet",
+                "time_column": "pass time_column=...", "group_column": "pass group_column=..."}
 
 
 @dataclass
@@ -175,7 +175,7 @@ class ChecklistReport:
                 if f.severity in _REPORTED:
                     lines.append(f"     - [{f.severity.upper()}] {f.code or f.check}: {f.message}")
             for what, needs in a.not_checked:
-                lines.append(f"     - not checked: {what} ({names.get(needs, needs)}).")
+                lines.append(f"     - not checked: {what} — {names.get(needs, needs)}.")
         if self.accepted:
             codes = ", ".join(sorted({f"{f.code}:{f.columns[0]}" if len(f.columns) == 1 else str(f.code)
                                       for f in self.accepted}))
@@ -200,7 +200,7 @@ class ChecklistReport:
         for i, a in enumerate(self.answers, 1):
             items = "".join(f"<li><b>{f.severity.upper()}</b> {html.escape(str(f.code or f.check))}: "
                             f"{html.escape(f.message)}</li>" for f in a.findings if f.severity in _REPORTED)
-            items += "".join(f"<li>not checked: {html.escape(w)} ({html.escape(PYTHON_NAMES.get(n, n))})</li>"
+            items += "".join(f"<li>not checked: {html.escape(w)} — {html.escape(PYTHON_NAMES.get(n, n))}</li>"
                              for w, n in a.not_checked)
             detail = f"<ul>{items}</ul>" if items else f"<div>{html.escape(a.summary)}</div>"
             rows.append(

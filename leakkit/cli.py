@@ -29,7 +29,7 @@ __all__ = ["main", "build_parser", "CLI_NAMES"]
 
 #: How the text report names a missing input on the shell (CLI flags, never Python arguments).
 CLI_NAMES = {
-    "data": "DATA and --target",
+    "data": "pass DATA and --target",
     "test": "pass --test TEST",
     "evaluation": "the command line runs no code; in Python, leakkit.checklist.audit(..., evaluation=...) "
                   "runs your evaluation under the tracer",

@@ -132,7 +132,7 @@ def test_text_report_says_not_checked_and_speaks_in_flags(cancer):
     assert p.returncode == 0
     out = p.stdout
     assert "Nothing was fitted on held-out rows" not in out  # the CLI fits nothing
-    assert "not checked: whether any fit saw the test rows (the command line runs no code" in out
+    assert "not checked: whether any fit saw the test rows — the command line runs no code" in out
     assert "[PASS] (partly checked) Was anything fitted on test data?" in out
     assert "[REVIEW] LK201: `worst perimeter`" in out
     for python_only in ("pass evaluation=", "pass data=", "pass test="):
