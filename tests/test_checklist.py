@@ -257,3 +257,14 @@ def test_report_vocabulary_matches_trace():
     d = r.to_dict()
     assert d["leaked"] is True and all("code" in f for f in d["findings"])
     assert all(hasattr(a, "to_dict") for a in r.answers)
+
+
+def test_every_data_and_llm_code_has_a_page():
+    from leakkit._codes import CODES
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "codes"
+    for code, c in CODES.items():
+        if code.startswith(("LK2", "LK3")):
+            page = (docs / f"{code}.md").read_text()
+            assert page.startswith(f"# {code} `{c.check}`")
+            assert all(h in page for h in ("## The leak", "## Example", "## The fix"))
