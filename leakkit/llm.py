@@ -33,7 +33,7 @@ from sklearn.model_selection import ParameterGrid
 from leakkit._findings import Finding, capped_rows
 from leakkit._rows import splitmix64
 from leakkit._text import normalize_text
-from leakkit._validation import check_columns, check_fraction, check_frame, check_int
+from leakkit._validation import check_columns, check_fraction, check_frame, check_int, check_random_state
 
 __all__ = [
     "normalize_text",
@@ -1047,7 +1047,7 @@ def tuning_gap(
     n_configs_list: Sequence[int] | None = None,
     n_repeats: int = 20,
     base_params: Mapping[str, Any] | None = None,
-    random_state: int | np.random.Generator | None = 0,
+    random_state: Any = 0,
 ) -> pd.DataFrame:
     """How optimistic "tune on the test set, report the test set" is, by number of configurations tried.
 
@@ -1077,7 +1077,8 @@ def tuning_gap(
         Random subsets per size; the table reports means and standard deviations over them.
     base_params : dict, optional
         Fixed :class:`RetrievalQA` keyword arguments applied under every configuration.
-    random_state : int, Generator or None, default 0
+    random_state : int, Generator or RandomState, default 0
+        leakkit's one convention (None is refused).
 
     Returns
     -------
@@ -1125,7 +1126,7 @@ def tuning_gap(
                 f"n_configs_list: {too_big[0]} is larger than the grid ({n_total} configurations); "
                 f"use sizes up to {n_total}."
             )
-    rng = random_state if isinstance(random_state, np.random.Generator) else np.random.default_rng(random_state)
+    rng = check_random_state(random_state)
 
     dev_scores = np.array([engine.hits("dev", p).mean() for p in configs])
     test_scores = np.array([engine.hits("test", p).mean() for p in configs])
