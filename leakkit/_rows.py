@@ -278,6 +278,10 @@ def comparable(s: pd.Series, decimals: int | None, normalize_text: bool) -> np.n
     return out
 
 
+def _plain_numbers(frame: pd.DataFrame) -> bool:
+    return frame.shape[1] > 0 and all(isinstance(t, np.dtype) and t.kind in "iuf" for t in frame.dtypes)
+
+
 def rows_equal(left: pd.DataFrame, li: np.ndarray, right: pd.DataFrame, ri: np.ndarray,
                decimals: int | None = None, normalize_text: bool = False) -> np.ndarray:
     """Row ``li[k]`` of ``left`` equals row ``ri[k]`` of ``right``, column by column in
@@ -293,6 +297,11 @@ def rows_equal(left: pd.DataFrame, li: np.ndarray, right: pd.DataFrame, ri: np.n
     eq = np.ones(len(li), dtype=bool)
     if len(li) == 0:
         return eq
+    if decimals is None and _plain_numbers(left) and _plain_numbers(right):
+        # Numbers only: compare the float64 blocks at once (-0.0 == 0.0; NaN equals NaN).
+        a = left.to_numpy(dtype=np.float64)[li]
+        b = right.to_numpy(dtype=np.float64)[ri]
+        return ((a == b) | (np.isnan(a) & np.isnan(b))).all(axis=1)
     for j in range(left.shape[1]):
         a = comparable(left.iloc[li, j], decimals, normalize_text)
         b = comparable(right.iloc[ri, j], decimals, normalize_text)

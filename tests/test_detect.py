@@ -439,7 +439,22 @@ class TestDuplicates:
         assert len(pairs) == 6 and pairs.attrs["n_train_rows_with_copy"] == 3
         [f] = duplicates(train, test)
         assert f.evidence["n_rows"] == 2 and f.evidence["n_pairs"] == 6
-        assert "only 2 distinct rows out of 6" in f.message
+        assert f.evidence["n_rows_distinctive"] == 2 and f.severity == "fail"  # value 1 only in those copies
+
+    def test_copies_made_of_common_values_only_warn(self):
+        # Coarse measurements (iris-like): a test row equal to a training row whose every value
+        # also occurs in other training rows may be a genuine repeat, not a copied record.
+        rng = np.random.default_rng(0)
+        train = pd.DataFrame({"a": rng.integers(0, 5, 200) / 10, "b": rng.integers(0, 5, 200) / 10})
+        test = pd.DataFrame({"a": [train.a[0], 9.9], "b": [train.b[0], 9.9]})
+        [f] = duplicates(train, test)
+        assert f.severity == "warn" and f.evidence["n_rows_distinctive"] == 0
+        assert "genuine repeats" in f.message
+        # a continuous column makes the same copy distinctive: established
+        train["c"], test["c"] = rng.normal(size=200), [train.c[0] if "c" in train else 0.0, 1.0]
+        test.loc[0, "c"] = train.loc[0, "c"]
+        [g] = duplicates(train, test)
+        assert g.severity == "fail" and g.evidence["n_rows_distinctive"] == 1
 
     def test_rows_are_capped_but_counted(self):
         train = pd.DataFrame({"a": np.arange(3000)})
