@@ -36,7 +36,7 @@ try:  # scipy ships with scikit-learn
 except ImportError:  # pragma: no cover
     _sp = None
 
-__all__ = ["row_fingerprints", "column_hashes", "combine", "is_sparse", "n_rows", "splitmix64", "comparable",
+__all__ = ["row_fingerprints", "column_hashes", "combine", "is_sparse", "n_rows", "splitmix64", "comparable", "partial_sums", "partial_sums_numbers", "finish",
            "rows_equal"]
 
 _U = np.uint64
@@ -314,3 +314,39 @@ def rows_equal(left: pd.DataFrame, li: np.ndarray, right: pd.DataFrame, ri: np.n
         if not eq.any():
             break
     return eq
+
+
+def partial_sums(frame: pd.DataFrame, columns: Any, n_columns: int, *, decimals: int | None = None,
+                 normalize_text: bool = False, positions: Any = None) -> np.ndarray:
+    """The part of the row fingerprints' sum that the listed column positions contribute
+    (out of ``n_columns``; ``positions`` gives their places in the full row when ``frame``
+    holds only some columns). Sums over disjoint column sets add up (wrapping around) to the
+    sum over all columns, and ``finish(total, n_columns)`` is :func:`row_fingerprints`: a
+    scan can compare a few columns first and hash the rest only for rows still alike.
+
+    >>> df = pd.DataFrame({"a": [1.0, 2.0], "b": ["x", "y"], "c": [0.5, 0.5]})
+    >>> total = partial_sums(df, [0], 3) + partial_sums(df, [1, 2], 3)
+    >>> bool((finish(total, 3) == row_fingerprints(df)).all())
+    True
+    """
+    cols = list(columns)
+    _, H = column_hashes(frame.iloc[:, cols], decimals=decimals, normalize_text=normalize_text)
+    if H.shape[1] == 0:
+        return np.zeros(len(frame), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        where = cols if positions is None else list(positions)
+        return np.einsum("ij->i", _mix(H, _column_keys(n_columns)[where][None, :]))
+
+
+def finish(row_sums: np.ndarray, n_columns: int) -> np.ndarray:
+    """Row fingerprints from the full sums of :func:`partial_sums`."""
+    return _finish(row_sums, n_columns)
+
+
+def partial_sums_numbers(values: np.ndarray, positions: Any, n_columns: int,
+                         decimals: int | None = None) -> np.ndarray:
+    """:func:`partial_sums` of a 2-D array of numbers whose columns sit at ``positions`` of
+    the full row (no DataFrame overhead: for scans that hash blocks of a numeric table)."""
+    bits = _float_bits(np.ascontiguousarray(values, dtype=np.float64), decimals)
+    with np.errstate(over="ignore"):
+        return np.einsum("ij->i", _mix(bits, _column_keys(n_columns)[list(positions)][None, :]))

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from leakkit._findings import Finding, capped_rows
-from leakkit._rows import comparable, row_fingerprints, rows_equal
+from leakkit._rows import comparable, finish, partial_sums, partial_sums_numbers, row_fingerprints, rows_equal
 from leakkit._validation import check_bool, check_columns, check_fraction, check_int
 
 from ._common import as_frame, pct
@@ -89,26 +89,97 @@ def _pool() -> ThreadPoolExecutor:
     return _POOL[0]
 
 
+_BITS = 22  # the membership prefilter is a table of 2**22 flags (4 MB)
+
+
+def _maybe_in(values: np.ndarray, lookup: np.ndarray) -> np.ndarray:
+    """Which ``values`` may occur in ``lookup`` (no false negatives): a flag table indexed by
+    the top bits, then pandas' hash table on the few that pass."""
+    if len(values) < (1 << 16) or len(lookup) > (1 << (_BITS - 2)):
+        return _isin(values, lookup)
+    flags = np.zeros(1 << _BITS, dtype=bool)
+    flags[lookup >> np.uint64(64 - _BITS)] = True
+    maybe = np.flatnonzero(flags[values >> np.uint64(64 - _BITS)])
+    out = np.zeros(len(values), dtype=bool)
+    out[maybe] = _isin(values[maybe], lookup)
+    return out
+
+
+def _alike_rows(train: pd.DataFrame, test: pd.DataFrame, decimals: int | None,
+                normalize_text: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Training and test rows that may be equal, with their full row fingerprints.
+
+    The fingerprint is a sum over columns, so the scan hashes a few columns first, keeps the
+    rows whose partial sums occur on the other side, and hashes the next columns for those
+    rows only (doubling the number of columns each round). Rows equal in every column are
+    never dropped; for continuous data the first round already leaves only the copies."""
+    d = train.shape[1]
+    tr_idx, te_idx = np.arange(len(train)), np.arange(len(test))
+    acc_tr = np.zeros(len(train), dtype=np.uint64)
+    acc_te = np.zeros(len(test), dtype=np.uint64)
+    start, width = 0, 4
+    while start < d:
+        cols = list(range(start, min(d, start + width)))
+        with np.errstate(over="ignore"):
+            acc_tr += _partial(train, tr_idx, cols, d, decimals, normalize_text)
+            acc_te += _partial(test, te_idx, cols, d, decimals, normalize_text)
+        keep_tr = _maybe_in(acc_tr, acc_te)
+        tr_idx, acc_tr = tr_idx[keep_tr], acc_tr[keep_tr]
+        keep_te = _isin(acc_te, acc_tr)
+        te_idx, acc_te = te_idx[keep_te], acc_te[keep_te]
+        start, width = start + width, width * 2
+    return tr_idx, finish(acc_tr, d), te_idx, finish(acc_te, d)
+
+
+def _partial(frame: pd.DataFrame, rows: np.ndarray, cols: list, d: int, decimals: int | None,
+             normalize_text: bool) -> np.ndarray:
+    """:func:`leakkit._rows.partial_sums` of the listed rows and columns, in cache-sized
+    blocks of rows on two threads (numpy releases the GIL). A table of plain numbers is
+    hashed straight from its float64 block."""
+    numbers = frame.shape[1] > 0 and all(isinstance(t, np.dtype) and t.kind in "iuf" for t in frame.dtypes)
+    if numbers:
+        values = frame.to_numpy(dtype=np.float64)  # a view for a table of floats
+
+        def sums(s: int, e: int) -> np.ndarray:
+            r = rows[s:e]
+            block = values[s:e, cols] if len(rows) == len(frame) else values[np.ix_(r, cols)]
+            return partial_sums_numbers(block, cols, d, decimals)
+    else:
+        sub = (frame if len(rows) == len(frame) else frame.iloc[rows]).iloc[:, cols]
+
+        def sums(s: int, e: int) -> np.ndarray:
+            return partial_sums(sub.iloc[s:e], range(len(cols)), d, decimals=decimals,
+                                normalize_text=normalize_text, positions=cols)
+
+    n = len(rows)
+    if n <= 4 * _CHUNK:
+        return sums(0, n)
+    out = np.empty(n, dtype=np.uint64)
+
+    def block(s: int) -> None:
+        out[s:s + _CHUNK] = sums(s, min(n, s + _CHUNK))
+
+    list(_pool().map(block, range(0, n, _CHUNK)))
+    return out
+
+
 class _Matches:
     """Which test rows equal which train rows: a hash join on row fingerprints, with every
     candidate confirmed by comparing values. Memory stays linear in the rows involved."""
 
     def __init__(self, train: pd.DataFrame, test: pd.DataFrame, decimals: int | None, normalize_text: bool):
-        fp_train = _fingerprints(train, decimals, normalize_text)
-        fp_test = _fingerprints(test, decimals, normalize_text)
-        self.n_train, self.n_test = len(fp_train), len(fp_test)
-        # Membership through pandas' hash table (linear time), then a sort of the few
-        # training rows whose fingerprint occurs in test.
-        shared = np.flatnonzero(_isin(fp_train, fp_test))
-        order = shared[np.argsort(fp_train[shared], kind="stable")]
-        sorted_fp = fp_train[order]
-        del fp_train
-        cand = np.flatnonzero(_isin(fp_test, sorted_fp))  # test rows whose fingerprint occurs in train
-        lo = np.zeros(len(fp_test), dtype=np.int64)
-        hi = np.zeros(len(fp_test), dtype=np.int64)
-        lo[cand] = np.searchsorted(sorted_fp, fp_test[cand], side="left")
-        hi[cand] = np.searchsorted(sorted_fp, fp_test[cand], side="right")
-        del sorted_fp, fp_test
+        self.n_train, self.n_test = len(train), len(test)
+        tr_idx, fp_tr, te_idx, fp_te = _alike_rows(train, test, decimals, normalize_text)
+        # A sort of the few training rows still alike, then a binary search for the test rows.
+        sort = np.argsort(fp_tr, kind="stable")
+        order, sorted_fp = tr_idx[sort], fp_tr[sort]
+        inside = _isin(fp_te, sorted_fp)
+        cand = te_idx[inside]  # test rows whose fingerprint occurs in train
+        lo = np.zeros(self.n_test, dtype=np.int64)
+        hi = np.zeros(self.n_test, dtype=np.int64)
+        lo[cand] = np.searchsorted(sorted_fp, fp_te[inside], side="left")
+        hi[cand] = np.searchsorted(sorted_fp, fp_te[inside], side="right")
+        del sorted_fp
         self.collisions_rejected = 0
         # Per candidate test row: [start, stop) in `order` of the train rows it equals.
         starts, stops = lo[cand], hi[cand]
@@ -323,6 +394,23 @@ def duplicates(
                     rows=capped_rows(m.test_rows_sorted), evidence=evidence)]
 
 
+def _occurrences(col: np.ndarray, vals: np.ndarray) -> np.ndarray:
+    """How often each of ``vals`` occurs in ``col`` (a missing value never counts as rare).
+    Numbers go through a flag table on their bits first, so a long column is read once."""
+    if col.dtype.kind == "f" and len(col) >= (1 << 16):
+        bits = col.view(np.uint64)
+        mask = np.uint64((1 << _BITS) - 1)
+        flags = np.zeros(1 << _BITS, dtype=bool)
+        vb = vals.view(np.uint64)
+        flags[(vb ^ (vb >> np.uint64(29))) & mask] = True
+        maybe = flags[(bits ^ (bits >> np.uint64(29))) & mask]
+        col = col[maybe]
+    s = pd.Series(col, copy=False)
+    counts = s[s.isin(pd.Series(vals).dropna())].value_counts()
+    n = counts.reindex(vals).to_numpy(dtype=float)
+    return np.where(np.isnan(n) | pd.isna(vals), np.inf, n)
+
+
 def _distinctive_copies(train: pd.DataFrame, tr: np.ndarray, te: np.ndarray, test_rows: np.ndarray,
                         decimals: int | None, normalize_text: bool) -> np.ndarray:
     """For each test row with a copy (``test_rows``, sorted): does its copy hold a value that
@@ -336,11 +424,10 @@ def _distinctive_copies(train: pd.DataFrame, tr: np.ndarray, te: np.ndarray, tes
     copies = np.diff(np.searchsorted(te, np.r_[test_rows, np.inf]))  # training copies per test row
     todo = np.arange(len(test_rows))
     for j in range(train.shape[1]):
-        col = pd.Series(comparable(train.iloc[:, j], decimals, normalize_text), copy=False)
-        vals = col.iloc[rep[todo]]
-        counts = col[col.isin(vals.dropna())].value_counts()
-        n_same = counts.reindex(vals.to_numpy()).to_numpy()
-        settled = np.nan_to_num(n_same.astype(float), nan=np.inf) <= copies[todo]
+        col = comparable(train.iloc[:, j], decimals, normalize_text)
+        vals = col[rep[todo]]
+        n_same = _occurrences(col, vals)
+        settled = n_same <= copies[todo]
         out[todo[settled]] = True
         todo = todo[~settled]
         if len(todo) == 0:
