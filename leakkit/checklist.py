@@ -467,6 +467,18 @@ def audit(
             f"decision made it a validation set. Tune on a dev split and read the test set once.",
             evidence={"n_reads": held_out_set.n_reads}))
 
+    return build_report(feats, test_f, cv_f, tune_f, data_given=data is not None, test_given=test is not None,
+                        evaluation_given=evaluation is not None, cv_given=cv is not None,
+                        held_out_set_given=held_out_set is not None, accepted_by=accepted_by)
+
+
+def build_report(feats: list[Finding], test_f: list[Finding], cv_f: list[Finding], tune_f: list[Finding], *,
+                 data_given: bool, test_given: bool, evaluation_given: bool, cv_given: bool,
+                 held_out_set_given: bool, accepted_by: Baseline | None = None,
+                 not_checked: dict[str, list[tuple[str, str]]] | None = None) -> ChecklistReport:
+    """The four answers from the findings of each question and what was given (shared by
+    :func:`audit` and the out-of-core engine); ``not_checked`` adds items per question."""
+    data, test, evaluation, cv, held_out_set = data_given, test_given, evaluation_given, cv_given, held_out_set_given
     accepted: list[Finding] = []
     if accepted_by is not None:
         parts = []
@@ -475,30 +487,31 @@ def audit(
             parts.append(kept)
             accepted += acc
         feats, test_f, cv_f, tune_f = parts
-    ev = evaluation is not None
+    ev = evaluation
     answers = [
-        _answer("features", feats, checked=data is not None,
+        _answer("features", feats, checked=data,
                 ok="No column reproduces the target or stands out as a leak, and no ID encodes it.",
-                not_checked=[] if data is not None else [("the columns", "data")]),
-        _answer("test_data", test_f, checked=ev or test is not None,
+                not_checked=[] if data else [("the columns", "data")]),
+        _answer("test_data", test_f, checked=ev or test,
                 ok=("Nothing was fitted on held-out rows" if ev else "")
-                + (", and " if ev and test is not None else "")
-                + ("the test rows are not copies of training rows" if test is not None else "") + ".",
+                + (", and " if ev and test else "")
+                + ("the test rows are not copies of training rows" if test else "") + ".",
                 not_checked=([] if ev else [("whether any fit saw the test rows", "evaluation")])
-                + ([] if test is not None else [("copies, shared groups and time order between train and test",
+                + ([] if test else [("copies, shared groups and time order between train and test",
                                                  "test")])),
-        _answer("cv_pipeline", cv_f, checked=ev or cv is not None,
-                ok="Every fit happened inside the folds" if ev and cv is None else
+        _answer("cv_pipeline", cv_f, checked=ev or cv,
+                ok="Every fit happened inside the folds" if ev and not cv else
                 ("The splitter suits the data." if not ev else "Every fit happened inside the folds, and the "
                                                                "splitter suits the data."),
                 not_checked=([] if ev else [("whether preprocessing was fitted outside the folds", "evaluation")])
-                + ([] if cv is not None else [("whether the splitter suits the groups and time order", "cv")])),
-        _answer("tuning", tune_f, checked=ev or held_out_set is not None,
+                + ([] if cv else [("whether the splitter suits the groups and time order", "cv")])),
+        _answer("tuning", tune_f, checked=ev or held_out_set,
                 ok="The held-out rows were scored by one model only (or read once).",
                 not_checked=[] if ev else [("whether the held-out rows were scored by several settings",
-                                            "evaluation")] + ([] if held_out_set is not None else
+                                            "evaluation")] + ([] if held_out_set else
                                                               [("how often a held-out set was read", "held_out_set")])),
     ]
     for a in answers:
         a.summary = a.summary[:1].upper() + a.summary[1:]
+        a.not_checked += (not_checked or {}).get(a.key, [])
     return ChecklistReport(answers, accepted, None if accepted_by is None else accepted_by.source)

@@ -37,7 +37,10 @@ CLI_NAMES = {
     "held_out_set": "in Python, audit(..., held_out_set=...)",
     "time_column": "--time COL",
     "group_column": "--group COL",
+    "near_out_of_core": "the out-of-core engine measures no distances; audit a sample in memory with --engine pandas",
 }
+#: Tables estimated above this size in pandas are audited out of core (``--engine auto``).
+IN_MEMORY_BYTES = 1 << 30
 # Python argument names in error messages, as the flags the user typed.
 _FLAG_OF = {"feature_threshold": "--threshold", "time_column": "--time", "group_column": "--group",
             "target": "--target", "test": "--test", "data": "DATA", "ignore": "--ignore", "baseline": "--baseline"}
@@ -105,6 +108,9 @@ def _audit(args: argparse.Namespace) -> int:
     def progress(msg: str) -> None:
         print(f"[{time.perf_counter() - t0:5.1f}s] {msg}", file=sys.stderr, flush=True)
 
+    engine = _engine(args)
+    if engine == "duckdb":
+        return _audit_out_of_core(args, progress)
     progress(f"reading {args.data}")
     data = read_table(args.data, "DATA", args.time)
     _check_columns(data, args)
@@ -125,12 +131,49 @@ def _audit(args: argparse.Namespace) -> int:
     except (ValueError, TypeError) as exc:
         raise type(exc)(_flags_in(" ".join(str(exc).split()))) from None
     progress("done")
+    return _print_report(args, report)
+
+
+def _engine(args: argparse.Namespace) -> str:
+    """pandas, or duckdb for tables larger than memory (``--engine auto`` decides by size)."""
+    from ._outofcore import estimated_bytes
+    from ._tables import SCALE_EXTRA, _check_path
+
+    _check_path(args.data, "DATA")
+    if args.test:
+        _check_path(args.test, "--test")
+    if args.engine != "auto":
+        return args.engine
+    size = estimated_bytes(args.data) + (estimated_bytes(args.test) if args.test else 0)
+    if size <= IN_MEMORY_BYTES:
+        return "pandas"
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:
+        raise ValueError(f"DATA: about {size / 2**30:.1f} GiB once loaded; tables this large are audited out of core, "
+                         f"which needs DuckDB: {SCALE_EXTRA}; or pass --engine pandas to load them anyway.") from None
+    return "duckdb"
+
+
+def _audit_out_of_core(args: argparse.Namespace, progress: Any) -> int:
+    from ._outofcore import audit_files
+    from .checklist import _check_baseline
+
+    report = audit_files(args.data, args.target, test=args.test, time_column=args.time, group_column=args.group,
+                         near=args.near, feature_threshold=args.threshold,
+                         accepted_by=_check_baseline(_baseline(args), args.ignore or None), progress=progress)
+    progress("done")
+    return _print_report(args, report)
+
+
+def _print_report(args: argparse.Namespace, report: Any) -> int:
     if args.write_baseline:
         from ._baseline import Baseline
 
         b = Baseline.from_findings(report.findings)
         Path(args.write_baseline).write_text(b.to_toml(), encoding="utf-8")
-        progress(f"wrote {len(b.entries)} entries to {args.write_baseline}; fill in each reason, then commit it")
+        print(f"wrote {len(b.entries)} entries to {args.write_baseline}; fill in each reason, then commit it",
+              file=sys.stderr)
     if args.format == "json":
         print(json.dumps(dict(report.to_dict(), exit_code=report.exit_code(strict=args.strict)), indent=2))
     else:
@@ -168,6 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--write-baseline", metavar="FILE",
                     help="write the findings of this run as a baseline file to review and commit")
     au.add_argument("--strict", action="store_true", help="exit 1 on warn and review findings too")
+    au.add_argument("--engine", choices=("auto", "pandas", "duckdb"), default="auto",
+                    help="pandas (in memory) or duckdb (out of core, leakkit[scale]); auto: duckdb for tables "
+                         "over about 1 GiB in memory")
     au.add_argument("--format", choices=("text", "json"), default="text", help="report format (default text)")
     from .autograde import add_grade_parser
 
