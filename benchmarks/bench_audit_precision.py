@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,11 +33,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from _venvs import CACHE, venv_python  # noqa: E402
 from leak_corpus import Case, clean_cases, planted_cases  # noqa: E402
 
 from leakkit.checklist import audit  # noqa: E402
 
-CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "leakkit-bench"
 SKORE_VENV = CACHE / "venv-skore"
 
 # deepchecks check that would report each kind of planted leak (None: it has no such check).
@@ -113,22 +112,6 @@ def leakkit_verdict(case: Case) -> tuple[bool, bool, bool]:
     return fail, found, found_fail
 
 
-def venv_python(path: Path, reqs: list[str]) -> Path | None:
-    python = path / "bin" / "python"
-    module = reqs[0].split("<")[0].split(">")[0]
-    if python.exists() and subprocess.run([str(python), "-c", f"import {module}"], capture_output=True).returncode == 0:
-        return python
-    print(f"    creating {path} and installing {' '.join(reqs)} (once)...", flush=True)
-    try:
-        if not python.exists():
-            subprocess.run([shutil.which("python3") or sys.executable, "-m", "venv", str(path)], check=True)
-        with open(path / "pip-install.log", "w") as fh:
-            proc = subprocess.run([str(python), "-m", "pip", "install", *reqs], stdout=fh, stderr=subprocess.STDOUT)
-        return python if proc.returncode == 0 else None
-    except (OSError, subprocess.CalledProcessError):
-        return None
-
-
 def write_cases(cases: list[Case], folder: Path) -> list[str]:
     out = []
     for i, c in enumerate(cases):
@@ -201,11 +184,11 @@ def main(argv=None) -> int:
             from bench_detect import DEEPCHECKS_REQS, VENV
 
             t0 = time.perf_counter()
-            dc = run_tool(venv_python(VENV, ["deepchecks"] + DEEPCHECKS_REQS[1:]), DEEPCHECKS_RUNNER, folders)
+            dc = run_tool(venv_python(VENV, DEEPCHECKS_REQS, "deepchecks"), DEEPCHECKS_RUNNER, folders)
             print(f"deepchecks: {'not run' if not dc else f'{time.perf_counter() - t0:.1f} s'}")
         if not args.no_skore:
             t0 = time.perf_counter()
-            sk = run_tool(venv_python(SKORE_VENV, ["skore"]), SKORE_RUNNER, folders)
+            sk = run_tool(venv_python(SKORE_VENV, ["skore"], "skore"), SKORE_RUNNER, folders)
             print(f"skore: {'not run' if not sk else f'{time.perf_counter() - t0:.1f} s'}")
         rows = []
         for i, c in enumerate(cases):

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,10 +31,13 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _venvs import CACHE, venv_python  # noqa: E402
 
 from leakkit.detect import duplicate_rows, near_duplicate_rows  # noqa: E402
 
-VENV = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "leakkit-bench" / "venv-cleanlab"
+VENV = CACHE / "venv-cleanlab"
 CITIES = [f"City {chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(50)]
 
 CLEANLAB_RUNNER = r'''
@@ -108,19 +110,7 @@ def rounding_found(train: pd.DataFrame, test: pd.DataFrame, decimals: int = 3) -
 
 
 def cleanlab_python() -> Path | None:
-    python = VENV / "bin" / "python"
-    if python.exists() and subprocess.run([str(python), "-c", "import cleanlab"], capture_output=True).returncode == 0:
-        return python
-    print(f"    creating {VENV} and installing cleanlab[datalab] (once)...", flush=True)
-    try:
-        if not python.exists():
-            subprocess.run([shutil.which("python3") or sys.executable, "-m", "venv", str(VENV)], check=True)
-        with open(VENV / "pip-install.log", "w") as fh:
-            ok = subprocess.run([str(python), "-m", "pip", "install", "cleanlab[datalab]", "pyarrow"],
-                                stdout=fh, stderr=subprocess.STDOUT).returncode == 0
-        return python if ok else None
-    except (OSError, subprocess.CalledProcessError):
-        return None
+    return venv_python(VENV, ["cleanlab[datalab]", "pyarrow"], "cleanlab")
 
 
 def report(name: str, found: set, planted: set, seconds: float | None) -> None:
