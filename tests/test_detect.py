@@ -681,3 +681,58 @@ def test_future_information_is_order_invariant_and_validates():
         future_information(df.head(30), "y", "day")
     with pytest.raises(ValueError, match="time_column"):
         future_information(df, "y", "nope")
+
+
+# --------------------------------------------------------------------------- near copies
+
+
+class TestNearDuplicates:
+    def planted(self, seed=0, n=3000, d=6):
+        rng = np.random.default_rng(seed)
+        cols = [f"m{i}" for i in range(d)]
+        train = pd.DataFrame(rng.gamma(3.0, 10.0, (n, d)), columns=cols)
+        train["city"] = rng.choice(["Lyon", "Paris", "Nice"], n)
+        test = pd.DataFrame(rng.gamma(3.0, 10.0, (n // 4, d)), columns=cols)
+        test["city"] = rng.choice(["Lyon", "Paris", "Nice"], n // 4)
+        src = train.sample(60, random_state=seed).reset_index(drop=True)
+        noisy = src.iloc[:20].copy()
+        noisy[cols] = noisy[cols] * (1 + rng.normal(0, 0.001, (20, d)))   # 0.1 % noise
+        rounded = src.iloc[20:40].copy()
+        rounded[cols] = rounded[cols].round(3)
+        retyped = src.iloc[40:].copy()
+        retyped["city"] = [" " + c.upper() + "  " for c in retyped["city"]]
+        where = rng.choice(len(test), 60, replace=False)
+        test.iloc[where] = pd.concat([noisy, rounded, retyped]).to_numpy()
+        test[cols] = test[cols].astype(float)
+        return train, test, set(where.tolist())
+
+    def test_noisy_rounded_and_retyped_copies_are_found_and_nothing_else(self):
+        train, test, planted = self.planted()
+        pairs = detect.near_duplicate_rows(train, test)
+        assert set(pairs["test_row"]) == planted
+        [f] = detect.near_duplicates(train, test)
+        assert f.code == "LK205" and f.severity == "fail" and f.evidence["n_rows"] == 60
+        # rounding finds only what its rounding happens to reach: not a similarity measure
+        rounded = set(duplicate_rows(train, test, decimals=3, normalize_text=True)["test_row"])
+        assert rounded < planted and len(rounded) <= 40
+
+    def test_exact_copies_are_left_to_duplicates(self):
+        train, test, planted = self.planted(seed=1)
+        test.iloc[0] = train.iloc[7].to_numpy()
+        [f] = detect.near_duplicates(train, test)
+        assert 0 not in f.rows and f.evidence["n_rows"] == len(planted - {0})
+
+    @pytest.mark.parametrize("d", [1, 2, 4, 8])
+    def test_clean_continuous_data_of_any_dimension_does_not_fail(self, d):
+        rng = np.random.default_rng(d)
+        train, test = pd.DataFrame(rng.normal(size=(8000, d))), pd.DataFrame(rng.normal(size=(2000, d)))
+        assert not [f for f in detect.near_duplicates(train, test) if f.severity == "fail"]
+
+    def test_bad_inputs(self):
+        df = pd.DataFrame({"a": [1.0, 2.0, 3.0]})
+        with pytest.raises(ValueError, match="tolerance: must be between"):
+            detect.near_duplicates(df, df, tolerance=2)
+        with pytest.raises(TypeError, match="random_state: got None"):
+            detect.near_duplicates(df, df, random_state=None)
+        with pytest.raises(ValueError, match="n_grids: must be at least 1"):
+            detect.near_duplicates(df, df, n_grids=0)

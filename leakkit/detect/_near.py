@@ -34,6 +34,7 @@ _TYPICAL_QUERIES = 2000  # training rows whose nearest-neighbour distance sets t
 _TYPICAL_REFERENCE = 20_000  # ... among at most this many training rows
 _MAX_CELL = 256  # training rows in one cell at most are compared with a test row in that cell
 _BLOCK = 1 << 18  # rows hashed at a time
+_CHANCE = 1e-3  # share of rows allowed to fall within the radius of another row by chance
 
 
 def _is_number(s: pd.Series) -> bool:
@@ -86,19 +87,28 @@ class _Space:
         return row_fingerprints(np.column_stack(parts))
 
 
-def _typical_distance(X: np.ndarray, rng: np.random.Generator) -> float:
-    """Median distance from a training row to its nearest other training row, exact
-    copies left out (they say nothing about how close different rows are)."""
+def _typical_distance(X: np.ndarray, rng: np.random.Generator) -> tuple[float, float]:
+    """Median distance from a training row to its nearest other training row (exact copies
+    left out: they say nothing about how close different rows are), and the data's
+    intrinsic dimension by the TwoNN estimate (ratio of the second to the first neighbour
+    distance, median form), which says how often rows fall that close by chance."""
     n = len(X)
-    if n < 2 or X.shape[1] == 0:
-        return 0.0
+    if n < 3 or X.shape[1] == 0:
+        return 0.0, float(X.shape[1])
     ref = X if n <= _TYPICAL_REFERENCE else X[rng.choice(n, _TYPICAL_REFERENCE, replace=False)]
     q = ref if len(ref) <= _TYPICAL_QUERIES else ref[rng.choice(len(ref), _TYPICAL_QUERIES, replace=False)]
     k = min(len(ref), 12)
     dist, _ = NearestNeighbors(n_neighbors=k, algorithm="brute").fit(ref).kneighbors(q)
-    positive = np.where(dist > 0, dist, np.inf).min(axis=1)
-    positive = positive[np.isfinite(positive)]
-    return float(np.median(positive)) if len(positive) else 0.0
+    dist = np.sort(np.where(dist > 0, dist, np.inf), axis=1)  # exact copies (and the row itself) out
+    r1, r2 = dist[:, 0], dist[:, 1]
+    ok = np.isfinite(r1)
+    if not ok.any():
+        return 0.0, float(X.shape[1])
+    typical = float(np.median(r1[ok]))
+    both = ok & np.isfinite(r2)
+    ratio = float(np.median(r2[both] / r1[both])) if both.any() else 2.0
+    dim = float(np.log(2.0) / np.log(ratio)) if ratio > 1.0 else float(X.shape[1])
+    return typical, float(min(max(dim, 0.5), X.shape[1]))
 
 
 def _cells(X: np.ndarray, key: np.ndarray, width: float, shift: np.ndarray) -> np.ndarray:
@@ -130,7 +140,7 @@ def near_duplicate_rows(
     test: Any,
     *,
     columns: Sequence | None = None,
-    tolerance: float = 0.1,
+    tolerance: float = 0.13,
     n_grids: int = 8,
     random_state: Any = 0,
 ) -> pd.DataFrame:
@@ -141,9 +151,11 @@ def near_duplicate_rows(
     train, test : DataFrame or 2-D array
     columns : list of column names, optional
         Compare on these columns only (default: all; the frames must share them).
-    tolerance : float in (0, 1], default 0.1
+    tolerance : float in (0, 1], default 0.13
         Largest distance of a near copy, as a share of the typical nearest-neighbour
-        distance between training rows.
+        distance between training rows (cleanlab's default). In data of few intrinsic
+        dimensions, where rows fall that close by chance, it shrinks to ``0.001 ** (1 /
+        dimension)`` (the dimension estimated from the training rows' neighbour distances).
     n_grids : int >= 1, default 8
         Shifted grids used to find candidate pairs (more: fewer misses, slower).
     random_state : int, Generator or RandomState, default 0
@@ -153,8 +165,9 @@ def near_duplicate_rows(
     -------
     DataFrame with columns ``train_row``, ``test_row`` (positions) and ``distance`` (in
     units of the typical distance), one row per pair, sorted by test row; exact copies
-    included (distance 0). ``attrs`` hold ``typical_distance``, ``radius`` and the column
-    lists ``numeric_columns`` and ``equal_columns``.
+    included (distance 0). ``attrs`` hold ``typical_distance``, ``intrinsic_dimension``,
+    ``tolerance`` (as used), ``radius`` and the column lists ``numeric_columns`` and
+    ``equal_columns``.
 
     Examples
     --------
@@ -172,8 +185,12 @@ def near_duplicate_rows(
     a, b, _ = _paired_frames(train, test, columns)
     space = _Space(a, b)
     d = space.train.shape[1]
-    typical = _typical_distance(space.train, rng)
-    radius = tolerance * typical if typical > 0 else 0.0
+    typical, dim = _typical_distance(space.train, rng)
+    # In few dimensions rows fall close together by chance (in one dimension about 2 * t of
+    # them lie within t of the typical distance): the tolerance shrinks so that chance
+    # neighbours stay under one row in 1,000.
+    effective = min(tolerance, _CHANCE ** (1.0 / dim))
+    radius = effective * typical if typical > 0 else 0.0
     found_tr, found_te, found_d = [], [], []
     grids = n_grids if d and radius > 0 else 1
     width = 4.0 * radius if radius > 0 else 1.0
@@ -197,7 +214,8 @@ def near_duplicate_rows(
                           "distance": dist / typical if typical > 0 else dist})
     pairs = pairs.drop_duplicates(["train_row", "test_row"]).sort_values(["test_row", "train_row"], kind="stable")
     pairs = pairs.reset_index(drop=True)
-    pairs.attrs.update({"typical_distance": typical, "radius": radius, "tolerance": tolerance,
+    pairs.attrs.update({"typical_distance": typical, "radius": radius, "tolerance": effective,
+                        "intrinsic_dimension": round(dim, 2),
                         "numeric_columns": [str(c) for c in space.num_cols],
                         "equal_columns": [str(c) for c in space.key_cols], "n_test": len(b), "n_train": len(a)})
     return pairs
@@ -208,7 +226,7 @@ def near_duplicates(
     test: Any,
     *,
     columns: Sequence | None = None,
-    tolerance: float = 0.1,
+    tolerance: float = 0.13,
     fail_fraction: float = 0.01,
     n_grids: int = 8,
     random_state: Any = 0,
@@ -264,14 +282,15 @@ def near_duplicates(
                 .itertuples(index=False)]
     message = (
         f"{n:,} of {n_test:,} test rows ({pct(frac)}) are near copies of training rows (within "
-        f"{pairs.attrs['tolerance']:g} of the typical distance between training rows, text compared after "
+        f"{pairs.attrs['tolerance']:.2g} of the typical distance between training rows, text compared after "
         f"normalising; exact copies not counted here) — the same records with a little noise or re-typed, so the "
         f"model is scored on rows it has nearly seen. Fix: remove near copies before splitting, or split by "
         f"entity so all versions of one record stay on one side."
     )
     evidence = {"n_rows": n, "fraction": round(frac, 6), "n_test": n_test, "n_train": len(a),
                 "typical_distance": round(float(pairs.attrs["typical_distance"]), 6),
-                "tolerance": pairs.attrs["tolerance"], "numeric_columns": pairs.attrs["numeric_columns"][:50],
+                "tolerance": round(float(pairs.attrs["tolerance"]), 4),
+                "intrinsic_dimension": pairs.attrs["intrinsic_dimension"], "numeric_columns": pairs.attrs["numeric_columns"][:50],
                 "equal_columns": pairs.attrs["equal_columns"][:50], "example_pairs_train_test_distance": examples}
     severity = "fail" if frac >= fail_fraction else "warn"
     return [Finding("near_duplicates", severity, message, columns=tuple(cols), rows=capped_rows(rows),
