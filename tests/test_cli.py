@@ -192,3 +192,29 @@ def test_a_table_holding_only_the_target_is_bad_input(cancer, tmp_path):
     (tmp_path / "bad.toml").write_text("[[reviewed]]\ncolumn = 'x'\n")
     q = run_in(cancer, "audit", "train.csv", "--target", "target", "--baseline", tmp_path / "bad.toml")
     assert q.returncode == 2 and "needs code" in q.stderr
+
+
+def test_parquet_input_and_the_out_of_core_engine_agree(cancer, tmp_path):
+    pytest.importorskip("pyarrow")
+    pytest.importorskip("duckdb")
+    import pandas as pd
+
+    for name in ("train_leak", "test_leak"):
+        pd.read_csv(cancer / f"{name}.csv").to_parquet(tmp_path / f"{name}.parquet")
+    test = pd.read_parquet(tmp_path / "test_leak.parquet")
+    train = pd.read_parquet(tmp_path / "train_leak.parquet")
+    test.iloc[:9] = train.iloc[:9].to_numpy()  # 9 copies across the split
+    test.to_parquet(tmp_path / "test_leak.parquet")
+    out = {}
+    for engine in ("pandas", "duckdb"):
+        p = run_in(tmp_path, "audit", "train_leak.parquet", "--target", "target", "--test", "test_leak.parquet",
+                   "--time", "visit_date", "--engine", engine, "--format", "json")
+        assert p.returncode == 1, p.stderr[-800:]
+        findings = json.loads(p.stdout)["findings"]
+        out[engine] = {(f["code"], f["severity"], tuple(f["columns"]) if f["code"] == "LK201" else None,
+                        f["evidence"].get("n_rows")) for f in findings if f["severity"] == "fail"}
+    assert ("LK203", "fail", None, 9) in out["duckdb"] and ("LK203", "fail", None, 9) in out["pandas"]
+    assert ("LK201", "fail", ("outcome_score",), None) in out["duckdb"]
+    near = run_in(tmp_path, "audit", "train_leak.parquet", "--target", "target", "--test", "test_leak.parquet",
+                  "--engine", "duckdb", "--near")
+    assert "not checked: near copies of training rows — the out-of-core engine measures no distances" in near.stdout
