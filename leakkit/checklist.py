@@ -60,12 +60,14 @@ QUESTIONS: dict[str, str] = {
 STATUSES = ("pass", "review", "warn", "fail", "not-checked")
 _RANK = {"pass": 0, "not-checked": 0, "review": 1, "warn": 2, "fail": 3}
 _REPORTED = ("fail", "warn", "review")
+_MIN_ROWS = 10  # rows needed to score a column out of fold (5 folds of 2)
 
 #: How the report names what the audit needs, in Python; the CLI passes its own flags.
 PYTHON_NAMES = {"data": "pass data=... and target=...", "test": "pass test=..., your test frame",
                 "evaluation": "pass evaluation=..., your evaluation code as a function",
                 "cv": "pass cv=..., your splitter", "held_out_set": "pass held_out_set=..., a leakkit.llm.HeldOutSet",
-                "time_column": "pass time_column=...", "group_column": "pass group_column=..."}
+                "time_column": "pass time_column=...", "group_column": "pass group_column=...",
+                "more_rows": f"pass at least {10} rows"}
 
 
 @dataclass
@@ -439,8 +441,9 @@ def audit(
     check_random_state(random_state)
     accepted_by = _check_baseline(baseline, ignore)
 
-    feats = [] if data is None else _feature_findings(data, target, time_column, group_column, feature_threshold,
-                                                      random_state, say)
+    too_few = data is not None and len(data) < _MIN_ROWS
+    feats = [] if data is None or too_few else _feature_findings(data, target, time_column, group_column,
+                                                                 feature_threshold, random_state, say)
     traced: list[Finding] = []
     if evaluation is not None:
         from .trace import trace
@@ -469,7 +472,9 @@ def audit(
 
     return build_report(feats, test_f, cv_f, tune_f, data_given=data is not None, test_given=test is not None,
                         evaluation_given=evaluation is not None, cv_given=cv is not None,
-                        held_out_set_given=held_out_set is not None, accepted_by=accepted_by)
+                        held_out_set_given=held_out_set is not None, accepted_by=accepted_by,
+                        not_checked={"features": [(f"the columns: {len(data)} rows are too few to score them "
+                                                   f"out of fold", "more_rows")]} if too_few else None)
 
 
 def build_report(feats: list[Finding], test_f: list[Finding], cv_f: list[Finding], tune_f: list[Finding], *,
@@ -489,9 +494,9 @@ def build_report(feats: list[Finding], test_f: list[Finding], cv_f: list[Finding
         feats, test_f, cv_f, tune_f = parts
     ev = evaluation
     answers = [
-        _answer("features", feats, checked=data,
+        _answer("features", feats, checked=data and not (not_checked or {}).get("features"),
                 ok="No column reproduces the target or stands out as a leak, and no ID encodes it.",
-                not_checked=[] if data else [("the columns", "data")]),
+                not_checked=[] if data else [("the columns", "data")]),  # (plus any reason given below)
         _answer("test_data", test_f, checked=ev or test,
                 ok=("Nothing was fitted on held-out rows" if ev else "")
                 + (", and " if ev and test else "")

@@ -37,6 +37,7 @@ CLI_NAMES = {
     "held_out_set": "in Python, audit(..., held_out_set=...)",
     "time_column": "--time COL",
     "group_column": "--group COL",
+    "more_rows": "pass a table of at least 10 rows",
     "near_out_of_core": "the out-of-core engine measures no distances; audit a sample in memory with --engine pandas",
 }
 #: Tables estimated above this size in pandas are audited out of core (``--engine auto``).

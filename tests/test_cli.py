@@ -218,3 +218,11 @@ def test_parquet_input_and_the_out_of_core_engine_agree(cancer, tmp_path):
     near = run_in(tmp_path, "audit", "train_leak.parquet", "--target", "target", "--test", "test_leak.parquet",
                   "--engine", "duckdb", "--near")
     assert "not checked: near copies of training rows — the out-of-core engine measures no distances" in near.stdout
+
+
+def test_too_few_rows_to_score_is_not_checked_not_pass(tmp_path):
+    (tmp_path / "tiny.csv").write_text("x,y\n1,0\n2,1\n3,0\n4,1\n")
+    p = run_in(tmp_path, "audit", "tiny.csv", "--target", "y")
+    assert p.returncode == 0
+    assert "1. [NOT CHECKED] Could every feature exist at prediction time?" in p.stdout
+    assert "4 rows are too few to score them out of fold — pass a table of at least 10 rows" in p.stdout
