@@ -11,8 +11,9 @@ table and in total:
   many of them fail the gate);
 - the same for deepchecks (its train-test validation suite plus its Feature Label Correlation
   check, in its own virtualenv under ~/.cache/leakkit-bench, as bench_detect.py does) and for
-  skore (its train_test_split warnings, the check it has that applies here: a time column
-  split at random), each "not run" when it cannot be installed.
+  skore (its checks on an EstimatorReport of skrub's tabular pipeline: SKD011 golden feature,
+  SKD013 train-test time overlap; the others are not about leakage), each "not run" when it
+  cannot be installed. An alarm of theirs counts as a false alarm on a clean table.
 
 Usage: nice -n 5 .venv/bin/python benchmarks/bench_audit_precision.py [--no-deepchecks] [--no-skore]
 Asserts nothing about timing; exits 0.
@@ -80,22 +81,27 @@ for folder in sys.argv[1:]:
 
 SKORE_RUNNER = r'''
 import json, sys, warnings
-import pandas as pd
-import skore
+warnings.filterwarnings("ignore")
+import pandas as pd, skore, skrub
 for folder in sys.argv[1:]:
     meta = json.load(open(f"{folder}/meta.json"))
     parse = [meta["time"]] if meta["time"] else None
-    full = pd.concat([pd.read_csv(f"{folder}/train.csv", parse_dates=parse),
-                      pd.read_csv(f"{folder}/test.csv", parse_dates=parse)], ignore_index=True)
-    X, y = full.drop(columns=[meta["target"]]), full[meta["target"]]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            skore.train_test_split(X=X, y=y, test_size=meta["n_test"], shuffle=meta["shuffled"], random_state=0)
-        except TypeError:
-            skore.train_test_split(X, y, test_size=meta["n_test"], shuffle=meta["shuffled"], random_state=0)
-    names = sorted({type(w.message).__name__ for w in caught if "skore" in type(w.message).__module__})
-    print(json.dumps({"folder": folder, "warnings": names}), flush=True)
+    train = pd.read_csv(f"{folder}/train.csv", parse_dates=parse)
+    test = pd.read_csv(f"{folder}/test.csv", parse_dates=parse)
+    y = train[meta["target"]]
+    task = "classifier" if y.nunique() <= 20 and y.nunique() * 5 <= len(y) else "regressor"
+    try:
+        report = skore.EstimatorReport(skrub.tabular_pipeline(task), X_train=train.drop(columns=[meta["target"]]),
+                                       y_train=y, X_test=test.drop(columns=[meta["target"]]), y_test=test[meta["target"]])
+        frame = report.checks.summarize().frame().set_index("code")
+        rec = {"folder": folder}
+        for code in ("SKD011", "SKD013"):
+            row = frame.loc[code] if code in frame.index else None
+            hit = row is not None and row["section"] in ("issue", "tip")
+            rec[code] = str(row["explanation"]) if hit else None
+        print(json.dumps(rec), flush=True)
+    except Exception as exc:
+        print(json.dumps({"folder": folder, "error": f"{type(exc).__name__}: {exc}"[:200]}), flush=True)
 '''
 
 
@@ -157,14 +163,20 @@ def deepchecks_verdict(rec: dict | None, case: Case) -> tuple[str, str]:
 
 
 def skore_verdict(rec: dict | None, case: Case) -> tuple[str, str]:
-    if rec is None:
+    """skore's checks on an EstimatorReport (skrub's tabular pipeline): SKD011 golden feature
+    (a single feature as good as the target or the full model: "data leakage") and SKD013
+    train-test time overlap."""
+    if rec is None or "error" in rec:
         return "not run", "not run"
-    alarm = "WARN" if "TimeBasedColumnWarning" in rec["warnings"] else "-"
+    alarm = "WARN" if rec["SKD011"] or rec["SKD013"] else "-"
     if case.clean:
         return alarm, ""
-    if case.variant != "time_overlap":
-        return alarm, "n/a"
-    return alarm, "found" if alarm == "WARN" else "missed"
+    if case.variant in ("noisy_target_copy", "post_event_count", "id_ordered_by_target"):
+        column = case.expect[0][1]
+        return alarm, "found" if rec["SKD011"] and f"'{column}'" in rec["SKD011"] else "missed"
+    if case.variant == "time_overlap":
+        return alarm, "found" if rec["SKD013"] else "missed"
+    return alarm, "n/a"
 
 
 def main(argv=None) -> int:
@@ -188,7 +200,7 @@ def main(argv=None) -> int:
             print(f"deepchecks: {'not run' if not dc else f'{time.perf_counter() - t0:.1f} s'}")
         if not args.no_skore:
             t0 = time.perf_counter()
-            sk = run_tool(venv_python(SKORE_VENV, ["skore"], "skore"), SKORE_RUNNER, folders)
+            sk = run_tool(venv_python(SKORE_VENV, ["skore", "skrub"], "skore"), SKORE_RUNNER, folders)
             print(f"skore: {'not run' if not sk else f'{time.perf_counter() - t0:.1f} s'}")
         rows = []
         for i, c in enumerate(cases):
