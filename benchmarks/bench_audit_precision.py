@@ -54,18 +54,27 @@ DEEPCHECKS_FOR = {
 DEEPCHECKS_LEAK_CHECKS = set().union(*[v for v in DEEPCHECKS_FOR.values() if v]) | {"Index Train Test Leakage",
                                                                                      "Date Train Test Leakage Duplicates"}
 
-DEEPCHECKS_RUNNER = r'''
+# Both runners read each case folder the same way (they run in other virtualenvs, so this
+# is text put in front of their loop bodies).
+_CASES = r'''
 import json, sys, warnings
 warnings.filterwarnings("ignore")
 import pandas as pd
+
+
+def cases():
+    for folder in sys.argv[1:]:
+        meta = json.load(open(f"{folder}/meta.json"))
+        parse = [meta["time"]] if meta["time"] else None
+        yield (folder, meta, pd.read_csv(f"{folder}/train.csv", parse_dates=parse),
+               pd.read_csv(f"{folder}/test.csv", parse_dates=parse))
+'''
+
+DEEPCHECKS_RUNNER = _CASES + r'''
 from deepchecks.tabular import Dataset
 from deepchecks.tabular.suites import train_test_validation
 from deepchecks.tabular.checks import FeatureLabelCorrelation
-for folder in sys.argv[1:]:
-    meta = json.load(open(f"{folder}/meta.json"))
-    parse = [meta["time"]] if meta["time"] else None
-    train = pd.read_csv(f"{folder}/train.csv", parse_dates=parse)
-    test = pd.read_csv(f"{folder}/test.csv", parse_dates=parse)
+for folder, meta, train, test in cases():
     kw = dict(label=meta["target"], cat_features=[], datetime_name=meta["time"])
     try:
         tr, te = Dataset(train, **kw), Dataset(test, **kw)
@@ -79,15 +88,9 @@ for folder in sys.argv[1:]:
         print(json.dumps({"folder": folder, "error": f"{type(exc).__name__}: {exc}"[:200]}), flush=True)
 '''
 
-SKORE_RUNNER = r'''
-import json, sys, warnings
-warnings.filterwarnings("ignore")
-import pandas as pd, skore, skrub
-for folder in sys.argv[1:]:
-    meta = json.load(open(f"{folder}/meta.json"))
-    parse = [meta["time"]] if meta["time"] else None
-    train = pd.read_csv(f"{folder}/train.csv", parse_dates=parse)
-    test = pd.read_csv(f"{folder}/test.csv", parse_dates=parse)
+SKORE_RUNNER = _CASES + r'''
+import skore, skrub
+for folder, meta, train, test in cases():
     y = train[meta["target"]]
     task = "classifier" if y.nunique() <= 20 and y.nunique() * 5 <= len(y) else "regressor"
     try:
