@@ -131,9 +131,12 @@ print(future_gap)
 # who churned. This is why it inflates the score: the column is a record of the outcome.
 #
 # **Catch it.** `leakkit.detect.feature_power` scores every column on its own, with a
-# small cross-validated model per column, and flags those that predict the target almost
-# perfectly (ROC AUC of 0.9 or more by default). It also checks whether *being missing*
-# is predictive, which is exactly how this field leaks.
+# small cross-validated model per column, and reports those from ROC AUC 0.8 up. Strength
+# alone does not make a leak, so the severity comes from evidence: a column that stands far
+# above every other one, or that is unrelated to the other columns once the outcome is known,
+# *fails*; a strong column that varies with the others as a measurement does is left for a
+# person to *review*. It also checks whether *being missing* is predictive, which is exactly
+# how this field leaks.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -147,7 +150,8 @@ print()
 print([f for f in power if f.columns == ("account_closed_days",)][0].message)
 
 # %% [markdown]
-# The scan flags two columns. The second, `customer_id`, is the next leak.
+# The scan fails three columns. `customer_id` is the next leak, and `retention_offer_made`
+# the one after it.
 
 # %% [markdown]
 # ## 2. An ID that encodes the target
@@ -216,11 +220,10 @@ post_gap = leak_gap("retention_offer_made")
 print(post_gap)
 
 # %% [markdown]
-# **Catch it, partly.** This flag is not a perfect record of the outcome (some churners got
-# no offer, a few stayers did), so on its own it scores below `feature_power`'s alarm
-# threshold of 0.9, and the scan above did not flag it. The full ranking,
-# `detect.feature_power_table`, still makes it stand out: it is far stronger than any
-# honest column.
+# **Catch it.** This flag is not a perfect record of the outcome (some churners got no
+# offer, a few stayers did), so on its own it scores well below 1. The scan above still
+# failed it, because it stands far above every honest column, as the full ranking
+# `detect.feature_power_table` shows:
 
 # %%
 # NBVAL_CHECK_OUTPUT
