@@ -56,8 +56,7 @@ churn.frame.head()
 # columns: `customer_id`, `account_closed_days` and `retention_offer_made`. The last column
 # is the target.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(churn.frame.shape)
 print(f"share of customers who churned: {churn.y.mean():.2f}")
 print("columns:", ", ".join(churn.X.columns))
@@ -94,8 +93,7 @@ def scores(model, frame, columns):
 # %% [markdown]
 # **Wrong** — every column of the table goes into the model.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 all_columns = list(churn.X.columns)
 train, valid = train_test_split(churn.frame, test_size=0.25, random_state=0, stratify=churn.y)
 leaky_model = churn_model(all_columns).fit(train[all_columns], train["churned"])
@@ -116,8 +114,7 @@ print(f"validation accuracy: {acc:.3f}   ROC AUC: {auc:.3f}")
 # it predicts. Their outcome `churned` is what happened *later*, so we can score the
 # model on it, exactly as a team would a few months after shipping.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 production = churn.production(2000, random_state=1)
 
 acc_prod, auc_prod = scores(leaky_model, production, all_columns)
@@ -141,8 +138,7 @@ print(f"accuracy of always answering 'stays':  {1 - production['churned'].mean()
 # Compare the three suspicious columns in the exported table and in production, for
 # customers who stayed (`churned = 0`) and who left (`churned = 1`).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 def leak_profile(frame):
     g = frame.groupby("churned")
     return pd.DataFrame({
@@ -179,8 +175,7 @@ print(leak_profile(production))
 # **Right** — use only the columns known at the moment of prediction. The scenario lists
 # them in `churn.honest_columns`.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 honest_columns = churn.honest_columns
 honest_model = churn_model(honest_columns).fit(train[honest_columns], train["churned"])
 
@@ -202,8 +197,7 @@ for name, frame in [("validation", valid), ("production", production)]:
 # two "protocols" (score on the validation split, score in production) on the same seeds
 # and reports the gap between them with its spread.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 def run(columns, seed):
     """Fit on a random 75 % of a fresh table; return (validation, production) accuracy."""
     sc = make_churn(n_samples=2000, random_state=seed)

@@ -57,8 +57,7 @@ sales.frame.head()
 # ending a week before (`rolling_mean_7_lag_7`). We come back to the last column,
 # `rolling_mean_7_centered`, later.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 FEATURES = sales.honest_columns
 print("rows:", len(sales.frame), " from", sales.frame["date"].min().date(), "to", sales.frame["date"].max().date())
 print("features:", ", ".join(FEATURES))
@@ -97,8 +96,7 @@ past, future = split_by_time(sales.frame)
 # %% [markdown]
 # **Wrong** — validate on a random quarter of the past.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 train_r, valid_r = train_test_split(past, test_size=0.25, random_state=SHOP)
 estimate_random = mae(fit(train_r), valid_r)
 print(f"random-split estimate of the error: {estimate_random:.2f}")
@@ -106,8 +104,7 @@ print(f"random-split estimate of the error: {estimate_random:.2f}")
 # %% [markdown]
 # **Right** — validate on the last quarter of the past, training on what came before it.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 train_t, valid_t = split_by_time(past)
 estimate_time = mae(fit(train_t), valid_t)
 print(f"time-split estimate of the error:   {estimate_time:.2f}")
@@ -115,8 +112,7 @@ print(f"time-split estimate of the error:   {estimate_time:.2f}")
 # %% [markdown]
 # Now the moment of truth: fit on the whole past and score on the hidden future.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 model = fit(past)
 future_error = mae(model, future)
 print(f"error actually met in the future:   {future_error:.2f}")
@@ -131,8 +127,7 @@ print(f"error actually met in the future:   {future_error:.2f}")
 # `leakkit.detect.time_overlap` spots the problem from the two frames alone: it reports
 # validation rows dated before the latest training row.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for finding in detect.time_overlap(train_r, valid_r, "date"):
     print(finding.severity, "-", finding.message.split(" — ")[0])
 print("split by time:", detect.time_overlap(train_t, valid_t, "date"))
@@ -144,8 +139,7 @@ print("split by time:", detect.time_overlap(train_t, valid_t, "date"))
 # shops (seeds 0 to 4, the one above is seed 4) and measure each estimate's *optimism*: the
 # error met in the future minus the error the estimate promised.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 def evaluation_run(seed):
     if seed == SHOP:  # already computed above
         return {"seed": seed, "random split": estimate_random, "time split": estimate_time, "future": future_error}
@@ -217,8 +211,7 @@ plt.show()
 # To see which days each one uses, apply them to a toy series whose value on each day is
 # the day's number: a feature's value on day 14 is then the (mean) day number it read.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 def point_in_time_features(s):
     return pd.DataFrame({
         "lag_7": s.shift(7),
@@ -236,8 +229,7 @@ print(point_in_time_features(day_numbers).loc[14].to_string())
 # before day 14. The centered mean reads days 11 to 17 (mean 14): day 14 itself and three
 # days of its future. These are exactly the columns of the sales table:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 built = point_in_time_features(sales.frame["sales"]).round(3)
 for col in built:
     known = built[col].notna()
@@ -265,8 +257,7 @@ def as_production_sees_it(frame):
 # %% [markdown]
 # **Wrong** — score with the column as the table stores it.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 promised = mae(peeking_model, future, WITH_CENTERED)
 print(f"future error, centered mean from the table:       {promised:.2f}")
 
@@ -276,8 +267,7 @@ print(f"future error, centered mean from the table:       {promised:.2f}")
 # the most recent complete window, days `t - 13` to `t - 7` (the generous choice: a careless
 # pipeline would pass a missing value instead).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 delivered = mae(peeking_model, as_production_sees_it(future), WITH_CENTERED)
 print(f"future error, centered mean as production has it: {delivered:.2f}")
 print(f"gap, leaky minus honest: {promised - delivered:+.2f}")
@@ -287,8 +277,7 @@ print(f"gap, leaky minus honest: {promised - delivered:+.2f}")
 # carries a little of its own target. Over five shops, with the honest model of the
 # previous section (point-in-time features only) for reference:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 def point_in_time_run(seed):
     if seed == SHOP:  # already computed above
         return {"seed": seed, "promised (table's column)": promised, "delivered (point-in-time)": delivered,
@@ -378,8 +367,7 @@ def next_quarter(seed, call_share=0.2, control_share=0.2, call_success=0.6):
 # ways: against what would have happened without any calls (the truth, known only in a
 # simulation), on the customers it acted on, and on a random control group.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 quarters = pd.DataFrame([next_quarter(seed) for seed in range(1, 6)]).set_index("seed")
 truth = quarters["without calls (truth)"]
 print(quarters.round(3).to_string())
@@ -387,8 +375,7 @@ print(quarters.round(3).to_string())
 # %% [markdown]
 # **Wrong** — score the model on the customers whose outcomes it changed.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 wrong = quarters["wrong: population it acted on"]
 print(f"ROC AUC where it acted:   {wrong.mean():.3f}, "
       f"minus truth: {(wrong - truth).mean():+.3f} ± {(wrong - truth).std():.3f}")
@@ -397,8 +384,7 @@ print(f"ROC AUC where it acted:   {wrong.mean():.3f}, "
 # **Right** — keep a random control group out of every action the model drives, and score
 # the model there.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 right = quarters["right: control group"]
 print(f"ROC AUC on the control group: {right.mean():.3f}, "
       f"minus truth: {(right - truth).mean():+.3f} ± {(right - truth).std():.3f}")

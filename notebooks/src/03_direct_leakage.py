@@ -84,8 +84,7 @@ churn.frame.head()
 # honest*, over five seeds (a new table and a new split each time), computed by
 # `leakkit.optimism_gap`.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 def leak_gap(column):
     return leakkit.optimism_gap(
         lambda seed: validation_auc(HONEST + (column,), seed),
@@ -104,8 +103,7 @@ print(f"honest ROC AUC, seed 0: {validation_auc(HONEST, 0):.3f}")
 # is filled in only for accounts that did close, that is, for customers who churned: the
 # field was written *after* the outcome we want to predict.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 filled = churn.frame["account_closed_days"].notna()
 print("share of rows where account_closed_days is filled, by outcome:")
 print(filled.groupby(churn.frame["churned"]).mean().round(2).to_string())
@@ -113,15 +111,13 @@ print(filled.groupby(churn.frame["churned"]).mean().round(2).to_string())
 # %% [markdown]
 # **Wrong** — add the field from the future.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"ROC AUC with account_closed_days: {validation_auc(HONEST + ('account_closed_days',), 0):.3f}")
 
 # %% [markdown]
 # **Right** — leave it out.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"ROC AUC without it:               {validation_auc(HONEST, 0):.3f}")
 future_gap = leak_gap("account_closed_days")
 print(future_gap)
@@ -135,8 +131,7 @@ print(future_gap)
 # perfectly (ROC AUC of 0.9 or more by default). It also checks whether *being missing*
 # is predictive, which is exactly how this field leaks.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 power = detect.feature_power(churn.frame, "churned")
 for finding in power:
     line = f"[{finding.severity}] {finding.columns[0]}: ROC AUC {finding.evidence['score']:.2f} on its own"
@@ -156,23 +151,20 @@ print([f for f in power if f.columns == ("account_closed_days",)][0].message)
 # by processes, and processes can depend on the outcome. Here, churned customers came
 # from a later export of the closed-accounts system and got higher numbers.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("median customer_id, by outcome:")
 print(churn.frame.groupby("churned")["customer_id"].median().to_string())
 
 # %% [markdown]
 # **Wrong** — keep the ID as a feature.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"ROC AUC with customer_id: {validation_auc(HONEST + ('customer_id',), 0):.3f}")
 
 # %% [markdown]
 # **Right** — use the ID to join and group rows, never as a feature.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"ROC AUC without it:       {validation_auc(HONEST, 0):.3f}")
 id_gap = leak_gap("customer_id")
 print(id_gap)
@@ -182,8 +174,7 @@ print(id_gap)
 # (mostly unique integers or short codes, a name like `*_id`) and tests whether their
 # *order* predicts the target, which an honest ID never does.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for finding in detect.id_columns(churn.frame, "churned"):
     print(finding)
 
@@ -194,23 +185,20 @@ for finding in detect.id_columns(churn.frame, "churned"):
 # The team does that after a customer *asks to cancel*, which is already most of the way
 # to churning. The flag is set because of the event we want to predict.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("share with a retention offer, by outcome:")
 print(churn.frame.groupby("churned")["retention_offer_made"].mean().round(2).to_string())
 
 # %% [markdown]
 # **Wrong** — add the post-event flag.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"ROC AUC with retention_offer_made: {validation_auc(HONEST + ('retention_offer_made',), 0):.3f}")
 
 # %% [markdown]
 # **Right** — leave it out.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"ROC AUC without it:                {validation_auc(HONEST, 0):.3f}")
 post_gap = leak_gap("retention_offer_made")
 print(post_gap)
@@ -222,8 +210,7 @@ print(post_gap)
 # `detect.feature_power_table`, still makes it stand out: it is far stronger than any
 # honest column.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 table = detect.feature_power_table(churn.frame, "churned")
 print(table.round(3).to_string(index=False))
 best_honest = table.loc[table["column"].isin(HONEST), "score"].max()
@@ -242,8 +229,7 @@ print(f"\nbest honest column: {best_honest:.3f}; "
 # Wrong model fails in its own way: for each, the share of production customers it flags
 # as churners (the true share is about 0.3) and its ROC AUC there.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 train, valid = train_test_split(churn.frame, test_size=0.25, random_state=0, stratify=churn.y)
 production = churn.production(2000, random_state=1)
 rows = []
@@ -281,8 +267,7 @@ print(pd.DataFrame(rows).round(3).to_string(index=False))
 # `leakkit.datasets.make_duplicates` generates product sales with a return flag, in which
 # 20 % of the rows are copies (half exact, half near), and tells us which ones.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 dups = make_duplicates(n_samples=1000, duplicate_fraction=0.2, near_fraction=0.5, random_state=0)
 FEATURES = dups.honest_columns
 print(dups.duplicated_rows["kind"].value_counts().to_string())
@@ -321,15 +306,13 @@ def without_duplicates(frame):
 # %% [markdown]
 # **Wrong** — split the table as it is.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"ROC AUC, copies on both sides: {duplicates_auc(dups.frame, 0):.3f}")
 
 # %% [markdown]
 # **Right** — remove exact and near duplicates first, then split.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 deduplicated = without_duplicates(dups.frame)
 print(f"rows left after removing copies: {len(deduplicated)} of {len(dups.frame)}")
 print(f"ROC AUC, no copies:            {duplicates_auc(deduplicated, 0):.3f}")
@@ -353,8 +336,7 @@ print(dup_gap)
 # after the 3rd decimal, so it takes `decimals=3` to see them. The scenario's ground
 # truth says how many test rows really have a copy in train.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 train, test = train_test_split(dups.frame, test_size=0.25, random_state=0, stratify=dups.y)
 pairs = dups.duplicated_rows
 crosses = pairs["row_a"].isin(train.index) != pairs["row_b"].isin(train.index)
@@ -372,8 +354,7 @@ for label, options in [("exact", {}), ("near=True (6 decimals)", {"near": True})
 # both sides of a split. It compares rows exactly, so the near copies need the data scan
 # above.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     X_tr, X_te, y_tr, y_te = train_test_split(dups.frame[NUMERIC], dups.y, test_size=0.25, random_state=0,
                                               stratify=dups.y)
@@ -384,8 +365,7 @@ for finding in t.findings:
 # %% [markdown]
 # ## The four leaks at a glance
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 gaps = [future_gap, id_gap, post_gap, dup_gap]
 results = pd.DataFrame([g.to_dict() for g in gaps])
 print(results[["experiment", "leaky_mean", "leaky_std", "honest_mean", "honest_std", "gap", "gap_std"]]
@@ -414,8 +394,7 @@ plt.show()
 # knowledge: they compare each column in the training table with data generated the way
 # production sees it.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 TIMELINE = ["sign-up", "before the snapshot", "snapshot (prediction)", "after a cancellation request",
             "after the account closes", "when the table was exported"]
 PREDICTION_MOMENT = TIMELINE.index("snapshot (prediction)")
@@ -462,8 +441,7 @@ with pd.option_context("display.width", 200):
 # production `customer_id` falls inside the training range. The honest columns look the
 # same in both. And the rule finds exactly the planted leaks:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 dropped = sorted(audit.index[audit["verdict"] == "leak: drop"])
 print("dropped by the rule:  ", dropped)
 print("planted in the data:  ", sorted(churn.leaky_columns))

@@ -94,8 +94,7 @@ def show(t):
 # per feature), and a **wide** one, 80 rows and 2,000 features (25 features per row), the
 # shape of genomics, imaging or text data.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for name, shape in [("tall", TALL), ("wide", WIDE)]:
     X, y = make_table(0, **shape)
     print(f"{name}: {X.shape[0]} rows x {X.shape[1]} features, {y.mean():.0%} positive, "
@@ -152,8 +151,7 @@ X, y = make_table(0, **TALL)
 #
 # **Wrong** — scale all rows, then split:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     X_scaled = StandardScaler().fit_transform(X)  # statistics from all 600 rows
     X_train, X_test, y_train, y_test = train_test_split(X_scaled, y, random_state=0)
@@ -165,8 +163,7 @@ wrong_traces["normalisation"] = t
 # %% [markdown]
 # **Right** — split, then let a Pipeline fit the scaler on the training rows and apply it to both:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
     score = scaled_model.fit(X_train, y_train).score(X_test, y_test)
@@ -177,8 +174,7 @@ right_traces["normalisation"] = t
 # %% [markdown]
 # How much does it matter? The cell below prints both protocols and the gap, on both tables.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 measure("normalisation", lambda shape: StandardScaler(), model)
 
 # %% [markdown]
@@ -194,8 +190,7 @@ measure("normalisation", lambda shape: StandardScaler(), model)
 #
 # **Wrong** — impute all rows, then split:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 X_missing, y_missing = make_table(0, **TALL, missing=0.2)
 with leakkit.trace() as t:
     X_filled = SimpleImputer().fit_transform(X_missing)  # column means from all rows
@@ -208,8 +203,7 @@ wrong_traces["imputation"] = t
 # %% [markdown]
 # **Right** — split, then impute inside the Pipeline:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     X_train, X_test, y_train, y_test = train_test_split(X_missing, y_missing, random_state=0)
     imputed_model = make_pipeline(SimpleImputer(), StandardScaler(), KNeighborsClassifier(n_neighbors=15))
@@ -218,8 +212,7 @@ print(f"accuracy on the held-out rows: {score:.3f}")
 show(t)
 right_traces["imputation"] = t
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 measure("imputation", lambda shape: SimpleImputer(), scaled_model, missing=0.2)
 
 # %% [markdown]
@@ -234,8 +227,7 @@ measure("imputation", lambda shape: SimpleImputer(), scaled_model, missing=0.2)
 #
 # **Wrong** — select on all rows, then split:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     X_selected = SelectKBest(k=3).fit_transform(X, y)  # ranked with all 600 labels
     X_train, X_test, y_train, y_test = train_test_split(X_selected, y, random_state=0)
@@ -247,8 +239,7 @@ wrong_traces["feature selection"] = t
 # %% [markdown]
 # **Right** — split, then select inside the Pipeline:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
     selected_model = make_pipeline(SelectKBest(k=3), StandardScaler(), KNeighborsClassifier(n_neighbors=15))
@@ -257,8 +248,7 @@ print(f"accuracy on the held-out rows: {score:.3f}")
 show(t)
 right_traces["feature selection"] = t
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 measure("feature selection", lambda shape: SelectKBest(k=shape["n_informative"]), scaled_model)
 
 # %% [markdown]
@@ -278,8 +268,7 @@ measure("feature selection", lambda shape: SelectKBest(k=shape["n_informative"])
 #
 # **Wrong** — drop outliers found among all rows, then split:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     keep = LocalOutlierFactor().fit_predict(X) == 1  # judged against all 600 rows
     X_train, X_test, y_train, y_test = train_test_split(X[keep], y[keep], random_state=0)
@@ -291,8 +280,7 @@ wrong_traces["outlier removal"] = t
 # %% [markdown]
 # **Right** — split, then drop outliers among the training rows only:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
     keep = LocalOutlierFactor().fit_predict(X_train) == 1  # judged against training rows
@@ -306,8 +294,7 @@ right_traces["outlier removal"] = t
 # protocols out and hand them to `leakkit.evaluate.optimism_gap`, which runs both on the same
 # seeds.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 def outliers_leaky(shape):
     def protocol(seed):
         X, y = make_table(seed, **shape)
@@ -352,8 +339,7 @@ for regime, shape in [("tall", TALL), ("wide", WIDE)]:
 #
 # **Wrong** — project all rows, then split:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     X_projected = make_pipeline(StandardScaler(), PCA(n_components=3)).fit_transform(X)
     X_train, X_test, y_train, y_test = train_test_split(X_projected, y, random_state=0)
@@ -365,8 +351,7 @@ wrong_traces["dimensionality reduction"] = t
 # %% [markdown]
 # **Right** — split, then fit the projection inside the Pipeline:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
     projected_model = make_pipeline(StandardScaler(), PCA(n_components=3), KNeighborsClassifier(n_neighbors=15))
@@ -375,8 +360,7 @@ print(f"accuracy on the held-out rows: {score:.3f}")
 show(t)
 right_traces["dimensionality reduction"] = t
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 measure("dimensionality reduction",
         lambda shape: make_pipeline(StandardScaler(), PCA(n_components=shape["n_informative"], random_state=0)),
         model)
@@ -392,8 +376,7 @@ measure("dimensionality reduction",
 # The table collects the gaps (leaky minus honest accuracy, mean and standard deviation over
 # the five seeds), and the chart shows both scores for every step and table.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 summary = pd.DataFrame({
     regime: {step: f"{r[regime].gap_mean:+.3f} ± {r[regime].gap_std:.3f}" for step, r in results.items()}
     for regime in ["tall", "wide"]
@@ -436,8 +419,7 @@ plt.show()
 # through transform outputs, so it does not need the leak to be large to see it. The cell below
 # collects its verdicts.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for step in wrong_traces:
     wrong = sorted({f.check for f in wrong_traces[step].findings}) or ["(nothing)"]
     right = sorted({f.check for f in right_traces[step].findings}) or ["(nothing)"]

@@ -145,8 +145,7 @@ def scale_and_encode():
 # %% [markdown]
 # **Wrong** — fit on all rows, split, evaluate:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     prep_all = scale_and_encode().fit(X)                     # 1. fit on all 2,000 rows
     Z = prep_all.transform(X)
@@ -158,8 +157,7 @@ show(t)
 # %% [markdown]
 # **Right** — split, fit on the training rows, apply to both:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     X_train, X_test, y_train, y_test = train_test_split(X, y, **SPLIT)  # 1. split
     prep_train = scale_and_encode().fit(X_train)                        # 2. fit on training rows
@@ -172,8 +170,7 @@ show(t)
 # The two fitted scalers learned different numbers. The wrong one's statistics include the 500
 # test rows:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 scaler_all, scaler_train = prep_all.named_transformers_["scale"], prep_train.named_transformers_["scale"]
 print(pd.DataFrame({
     "mean_ (all rows)": scaler_all.mean_, "mean_ (training rows)": scaler_train.mean_,
@@ -185,8 +182,7 @@ print(pd.DataFrame({
 # row has nudged the centre and the spread that the training rows are expressed in. How much
 # does it change the score? Over five seeds:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 gaps["scaler"] = optimism_gap(*split_protocols(churn_data, scale_and_encode, logistic), seeds=SEEDS, name="scaler")
 print(gaps["scaler"])
 
@@ -214,8 +210,7 @@ print(f"missing satisfaction scores: {X['satisfaction_score'].isna().mean():.0%}
 # %% [markdown]
 # **Wrong** — impute with means computed on all rows, then split:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     prep_all = impute_scale_and_encode().fit(X)
     Z = prep_all.transform(X)
@@ -227,8 +222,7 @@ show(t)
 # %% [markdown]
 # **Right** — split, learn the means on the training rows, fill both sides with them:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     X_train, X_test, y_train, y_test = train_test_split(X, y, **SPLIT)
     prep_train = impute_scale_and_encode().fit(X_train)
@@ -236,8 +230,7 @@ with leakkit.trace() as t:
     print(f"ROC AUC on the held-out rows: {auc(model, prep_train.transform(X_test), y_test):.3f}")
 show(t)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 imputer_all = prep_all.named_transformers_["impute"][0]
 imputer_train = prep_train.named_transformers_["impute"][0]
 print(pd.DataFrame({"statistics_ (all rows)": imputer_all.statistics_,
@@ -319,8 +312,7 @@ else:
 # %% [markdown]
 # **Wrong** — compute each postcode's churn rate on all rows, split, evaluate:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     Z = encode_postcode(NaiveTargetMeans)().fit_transform(X_pc, y)  # churn rates from all rows
     Z_train, Z_test, y_train, y_test = train_test_split(Z, y, **SPLIT)
@@ -332,8 +324,7 @@ show(t)
 # **Right** — split, then fit scikit-learn's `TargetEncoder` on the training rows inside a
 # Pipeline:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     X_train, X_test, y_train, y_test = train_test_split(X_pc, y, **SPLIT)
     model = make_pipeline(encode_postcode(target_encoder)(), logistic()).fit(X_train, y_train)
@@ -346,8 +337,7 @@ show(t)
 # own label is one of the four values averaged into its postcode's "churn rate": the encoding
 # simply contains the answer, diluted by three.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 X_train, X_test, y_train, y_test = train_test_split(X_pc, y, **SPLIT)
 rate_all = NaiveTargetMeans().fit(X_pc[["postcode"]], y).transform(X_test[["postcode"]]).ravel()
 rate_train = NaiveTargetMeans().fit(X_train[["postcode"]], y_train).transform(X_test[["postcode"]]).ravel()
@@ -366,8 +356,7 @@ print(f"\ncorrelation with the test rows' own labels: {np.corrcoef(rate_all, y_t
 # shrunk towards the overall rate when a postcode has few rows). New rows get rates learned on
 # all training rows. Compare how strongly the training encodings track the training labels:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 naive_on_train = NaiveTargetMeans().fit_transform(X_train[["postcode"]], y_train).ravel()
 cross_fitted = target_encoder().fit_transform(X_train[["postcode"]], y_train).ravel()
 print(f"correlation with the training labels: {np.corrcoef(naive_on_train, y_train)[0, 1]:.2f} (naive) "
@@ -379,8 +368,7 @@ print(f"correlation with the training labels: {np.corrcoef(naive_on_train, y_tra
 # `TargetEncoder` fitted on the training rows (right), and dropping the postcode (the reference:
 # a column of noise should change nothing).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 naive_all, naive_train = split_protocols(churn_postcode_data, encode_postcode(NaiveTargetMeans), logistic)
 _, cross_fit = split_protocols(churn_postcode_data, encode_postcode(target_encoder), logistic)
 _, dropped = split_protocols(churn_postcode_data, impute_scale_and_encode, logistic)
@@ -426,8 +414,7 @@ y_noise = rng.choice(n_classes, n_samples)
 # %% [markdown]
 # **Wrong** — select the 25 features most associated with the labels on all rows, then split:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     X_selected = SelectKBest(k=25).fit_transform(X_noise, y_noise)
     X_train, X_test, y_train, y_test = train_test_split(X_selected, y_noise, random_state=42)
@@ -438,8 +425,7 @@ show(t)
 # %% [markdown]
 # **Right** — split, select on the training rows, apply the same selection to the test rows:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     X_train, X_test, y_train, y_test = train_test_split(X_noise, y_noise, random_state=42)
     select = SelectKBest(k=25)
@@ -453,8 +439,7 @@ show(t)
 # then puts the selection and the model in one Pipeline and cross-validates it, reporting
 # 0.45 ± 0.07:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 pipeline = make_pipeline(SelectKBest(k=25), GradientBoostingClassifier(random_state=1))
 scores = cross_val_score(pipeline, X_noise, y_noise)
 print(f"Mean accuracy: {scores.mean():.2f}+/-{scores.std():.2f}")
@@ -467,8 +452,7 @@ print(f"Mean accuracy: {scores.mean():.2f}+/-{scores.std():.2f}")
 #
 # The two selectors agree on only a minority of the 25 features:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 chosen_all = set(np.flatnonzero(SelectKBest(k=25).fit(X_noise, y_noise).get_support()))
 chosen_train = set(np.flatnonzero(select.get_support()))
 print(f"features chosen on all rows and on the training rows: {len(chosen_all & chosen_train)} of 25 in common")
@@ -478,8 +462,7 @@ print(f"features chosen on all rows and on the training rows: {len(chosen_all & 
 # fresh noise tables of the same shape (`leakkit.datasets.make_noise`) and score with ROC AUC,
 # like the rest of this notebook:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 gaps["feature selection"] = optimism_gap(*split_protocols(
     lambda seed: make_noise(n_samples=200, n_features=10000, random_state=seed),
     lambda: SelectKBest(k=25), lambda: GradientBoostingClassifier(random_state=1)),
@@ -514,8 +497,7 @@ SPLIT_WIDE = dict(test_size=0.25, random_state=0, stratify=y_wide)
 # %% [markdown]
 # **Wrong** — project all rows, then split:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     pca_all = standardise_and_project().fit(X_wide)
     Z = pca_all.transform(X_wide)
@@ -527,8 +509,7 @@ show(t)
 # %% [markdown]
 # **Right** — split, fit the projection on the training rows, project both:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     X_train, X_test, y_train, y_test = train_test_split(X_wide, y_wide, **SPLIT_WIDE)
     pca_train = standardise_and_project().fit(X_train)
@@ -541,8 +522,7 @@ show(t)
 # components, the absolute cosine between the direction learned on all rows and the one learned
 # on the training rows (1.0 means the same direction), and the share of variance each explains:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 c_all, c_train = pca_all[-1].components_, pca_train[-1].components_
 print(pd.DataFrame({
     "|cosine| all vs training": np.abs((c_all * c_train).sum(axis=1)),
@@ -561,8 +541,7 @@ print(gaps["PCA"])
 #
 # ## All five, side by side
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 summary = pd.DataFrame([r.to_dict() for r in gaps.values()]).set_index("experiment")
 print(summary[["leaky_mean", "honest_mean", "gap", "gap_std"]].round(3).to_string())
 
@@ -586,8 +565,7 @@ plt.show()
 # step on the training rows, and `pipeline.predict(X_test)` only *applies* them. It also makes
 # cross-validation right (notebook 06) and lets the tracer check the whole thing at once:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     X_train, X_test, y_train, y_test = train_test_split(X_pc, y, **SPLIT)
     pipeline = make_pipeline(encode_postcode(target_encoder)(), logistic())

@@ -110,8 +110,7 @@ for seed in range(N_SIMULATIONS):
     right_errors.append(right_way(X, y, cv))
 wrong_errors, right_errors = np.array(wrong_errors), np.array(right_errors)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"{N_SIMULATIONS} simulations, 5-fold CV error of 1-nearest-neighbour (true error: 0.50)")
 print(f"  wrong way (select on all samples): mean {wrong_errors.mean():.3f}, std {wrong_errors.std():.3f}, "
       f"max {wrong_errors.max():.2f}")
@@ -150,8 +149,7 @@ plt.show()
 # the whole pipeline inside each fold. On the first simulated data set, with the same folds,
 # the pipeline gives the right-way number and the pre-selected data the wrong-way number:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 X, y = make_esl_null(n_samples=50, n_features=5000, random_state=0)
 cv = KFold(n_splits=5, shuffle=True, random_state=0)
 pipeline = make_pipeline(SelectKBest(f_classif, k=100), KNeighborsClassifier(n_neighbors=1))
@@ -210,8 +208,7 @@ def patients_groupkfold(seed):
 # How many held-out visits belong to a patient who is also in the training part? For the first
 # fold of each splitter:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 pid = patients.frame["patient_id"].to_numpy()
 for name, cv in [("KFold", KFold(5, shuffle=True, random_state=0)),
                  ("GroupKFold", GroupKFold(5, shuffle=True, random_state=0))]:
@@ -223,8 +220,7 @@ for name, cv in [("KFold", KFold(5, shuffle=True, random_state=0)),
 # `leakkit.optimism_gap` runs both protocols on the same five seeds (new patients each time)
 # and reports the gap, leaky minus honest, with its spread.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 groups_gap = leakkit.optimism_gap(patients_kfold, patients_groupkfold, seeds=5, name="patients")
 print(f"accuracy, shuffled KFold: {groups_gap.leaky_mean:.3f} ± {groups_gap.leaky_std:.3f}")
 print(f"accuracy, GroupKFold    : {groups_gap.honest_mean:.3f} ± {groups_gap.honest_std:.3f}")
@@ -291,8 +287,7 @@ leakkit.plot.fold_diagram(
 )
 plt.show()
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 time_results = pd.DataFrame([sales_errors(seed) for seed in range(5)])
 summary = time_results.agg(["mean", "std"]).T
 print("mean absolute error of the forecast, 5 seeds (lower is better)")
@@ -352,8 +347,7 @@ def tuning_trial(seed):
 # **Wrong** is `search.fit(X, y).best_score_`; **Right** is `cross_val_score(search, X, y,
 # cv=outer)`: the same search object, cloned and refitted inside each outer training part.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 trials = pd.DataFrame([tuning_trial(seed) for seed in range(8)], columns=["best grid-search score", "nested CV"])
 trials.insert(0, "trial", np.arange(1, len(trials) + 1))
 trials["true accuracy"] = 0.5

@@ -108,8 +108,7 @@ model
 #
 # The whole pipeline goes to `cross_validate`, exactly like a single model.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 results = cross_validate(model, X, y, cv=cv, scoring="roc_auc")
 print(f"all honest columns: ROC AUC {results['test_score'].mean():.3f} ± {results['test_score'].std():.3f}")
 print(f"numeric columns only: ROC AUC {numeric_scores.mean():.3f}")
@@ -124,8 +123,7 @@ print(f"numeric columns only: ROC AUC {numeric_scores.mean():.3f}")
 # own cross-validation on the training rows, fitting the whole pipeline in each inner fold;
 # the test set is scored once, at the end, with the chosen model.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
 param_grid = {"select__k": [5, "all"], "classify__C": [0.1, 1.0]}
 search = GridSearchCV(model, param_grid, cv=5, scoring="roc_auc")
@@ -144,8 +142,7 @@ print(f"ROC AUC on the test set, scored once        : {search.score(X_test, y_te
 # `t.findings` lists every fit that saw rows held out from it; an empty list means none did.
 # With `detail="all"` it also records the rows seen by each step inside the pipeline.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace(detail="all") as t:
     results = cross_validate(model, X, y, cv=cv, scoring="roc_auc")
 print("findings:", t.findings)
@@ -155,8 +152,7 @@ print(t.summary())
 # Every step, in every fold, was fitted on 800 rows: the training part of a fold, never the
 # 1,000 rows of the whole table. The largest fit per step, from the tracer's records:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 steps = ["ColumnTransformer", "SimpleImputer", "StandardScaler", "OneHotEncoder", "SelectKBest", "LogisticRegression"]
 fits = t.fits_frame()
 largest = fits[fits["estimator"].isin(steps)].groupby("estimator", sort=False)["n_rows"].max()
@@ -181,8 +177,7 @@ plt.show()
 # The grid search and the final test score pass the same check: the grid search's inner folds
 # hold out rows from each candidate's fit, and the test rows were never fitted on.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t_search:
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
     search = GridSearchCV(model, param_grid, cv=5, scoring="roc_auc").fit(X_train, y_train)
@@ -199,8 +194,7 @@ print(t_search.summary())
 # **Wrong** — `preprocess.fit_transform(X)` before cross-validation. The medians, means and
 # categories now come from all 1,000 rows, including each fold's held-out rows.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace(detail="all") as t_leaky:
     X_prepared = preprocess.fit_transform(X)  # fitted on every row
     leaky_results = cross_validate(make_pipeline(SelectKBest(f_classif, k=8), LogisticRegression()),
@@ -213,8 +207,7 @@ for finding in t_leaky.findings:
 # %% [markdown]
 # **Right** — the whole chain inside the pipeline, as in the proof above: no findings.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"ROC AUC {results['test_score'].mean():.3f}")
 print("leaked:", t.leaked, " findings:", t.findings)
 
@@ -286,8 +279,7 @@ def noise_honest(seed):
     return cross_validate(pipe, X, y, cv=cv, scoring="roc_auc")["test_score"].mean()
 
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 flags = {name: [] for name in ("churn leaky", "churn honest", "noise leaky", "noise honest")}
 gaps = [
     leakkit.optimism_gap(traced(churn_leaky, flags["churn leaky"]), traced(churn_honest, flags["churn honest"]),

@@ -121,8 +121,7 @@ print(qa_system.retrieve(question["question"])[["rank", "doc_id", "title", "scor
 # knobs with one and with two chunks on the dev questions, and prints the spread of accuracy
 # for each.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 GRID = {
     "chunk_size": [15, 30, 60],
     "chunk_overlap": [0, 5],
@@ -148,8 +147,7 @@ print(spread.rename(columns={"count": "configurations", "50%": "median"}).round(
 # **Wrong** — try every configuration on the test questions, keep the best, and report its
 # test score as the held-out score:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 best_wrong, reported_wrong, _ = tune(documents, GRID, test)
 print("chosen on test:", best_wrong)
 print(f"reported test accuracy:      {reported_wrong:.3f}")
@@ -159,8 +157,7 @@ print(f"accuracy on fresh questions: {RetrievalQA(documents, **best_wrong).score
 # **Right** — choose the configuration on the dev questions, then score the test questions
 # once, with the configuration already frozen:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 best_right, _, _ = tune(documents, GRID, dev)
 print("chosen on dev: ", best_right)
 print(f"reported test accuracy:      {RetrievalQA(documents, **best_right).score(test):.3f}")
@@ -177,8 +174,7 @@ print(f"accuracy on fresh questions: {RetrievalQA(documents, **best_right).score
 # the gap (wrong minus right) with its spread, on the test questions (what each protocol
 # reports) and on the fresh questions (what each delivers).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 def both_protocols(seed):
     docs, dev_q, test_q, fresh_q = make_project(seed)
     wrong, wrong_reported, _ = tune(docs, GRID, test_q)
@@ -236,8 +232,7 @@ plt.show()
 #
 # We average over the five corpora.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 sizes = [1, 2, 4, 8, 16, 32, 64, n_configs]
 tables = []
 for seed in SEEDS:
@@ -279,8 +274,7 @@ plt.show()
 # **Wrong** — the pool is built from the evaluation questions (someone pasted the eval set
 # into the example bank):
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 def pairs(questions):
     return list(zip(questions["question"], questions["answer"]))
 
@@ -295,8 +289,7 @@ print(f"few-shot pool = test questions: test accuracy {leaky_pool.score(test):.3
 # **Right** — the pool comes from questions that are not evaluated (the dev set), so no test
 # question can find itself in it:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 honest_pool = RetrievalQA(documents, **SETTINGS, few_shot=pairs(dev))
 print(f"few-shot pool = dev questions:  test accuracy {honest_pool.score(test):.3f}")
 print(f"on fresh questions: test-question pool {leaky_pool.score(fresh):.3f}, "
@@ -311,8 +304,7 @@ print(f"on fresh questions: test-question pool {leaky_pool.score(fresh):.3f}, "
 #
 # Over five corpora:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 def few_shot_scores(seed):
     docs, dev_q, test_q, fresh_q = make_project(seed)
     leaky = RetrievalQA(docs, **SETTINGS, few_shot=pairs(test_q))
@@ -352,8 +344,7 @@ plt.show()
 #
 # The few-shot pools, written as they would appear in a prompt:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 leaky_prompt = [f"Q: {q} A: {a}" for q, a in pairs(test)]
 honest_prompt = [f"Q: {q} A: {a}" for q, a in pairs(dev)]
 overlap = ngram_overlap(test["question"], leaky_prompt, n=13)
@@ -365,8 +356,7 @@ print(f"contaminated test items: leaky prompt {overlap['contaminated'].sum()} of
 # `leakkit.llm.contamination` turns the same scan into a finding, with a severity and advice,
 # like every other check in `leakkit`:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for finding in contamination(test["question"], leaky_prompt):
     print(textwrap.fill(str(finding), 100))
 print("honest prompt:", contamination(test["question"], honest_prompt))
@@ -378,8 +368,7 @@ print("honest prompt:", contamination(test["question"], honest_prompt))
 # the"), which is not contamination. The cell below scans the test questions against the
 # *honest* prompt, which holds none of them, for several values of `n`:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for n in (3, 5, 8, 13):
     flagged = ngram_overlap(test["question"], honest_prompt, n=n)
     examples = flagged.loc[flagged["contaminated"], "example"].head(2).tolist()
@@ -394,8 +383,7 @@ for n in (3, 5, 8, 13):
 # It compares words, not meaning. A paraphrase of an evaluation item, or the same fact asked
 # another way, passes unflagged:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 item = ["Who leads the town council of Old Belwick?"]
 for reference in ["Q: Who leads the town council of Old Belwick? A: Hana Vance",
                   "Q: Who is the mayor of Old Belwick? A: Hana Vance"]:
@@ -420,8 +408,7 @@ for reference in ["Q: Who leads the town council of Old Belwick? A: Hana Vance",
 # **Wrong** — tune on the locked test set. The second configuration is refused (we catch the
 # error to print its message):
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 locked_test = HeldOutSet(test, budget=1, name="test questions")
 try:
     tune(documents, GRID, locked_test)
@@ -435,8 +422,7 @@ print(locked_test.reads[["read", "how", "reason", "granted"]].to_string(index=Fa
 #
 # **Right** — tune on dev, then read the locked test set once, for the report:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 locked_test = HeldOutSet(test, budget=1, name="test questions")
 best, _, _ = tune(documents, GRID, dev)
 final = RetrievalQA(documents, **best).score(locked_test)
@@ -448,8 +434,7 @@ print(locked_test.reads[["read", "how", "reason", "granted"]].to_string(index=Fa
 # Without a budget a `HeldOutSet` still counts. The leakage checklist (notebook 09) asks
 # "were parameters tuned on the final evaluation set?" and answers it from that count:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 counted = HeldOutSet(test, name="test questions")
 tune(documents, GRID, counted)  # the wrong protocol again: 120 reads
 read_once = HeldOutSet(test, name="test questions")

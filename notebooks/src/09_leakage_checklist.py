@@ -33,8 +33,7 @@
 #
 # Every leak in this course makes one of these answers "no":
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 import os
 import subprocess
 import sys
@@ -90,8 +89,7 @@ TARGET = "paid_late"
 frame = project.frame
 frame.head()
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"{len(frame)} invoices from {frame['customer_id'].nunique()} customers, "
       f"{frame['issue_date'].min():%Y-%m-%d} to {frame['issue_date'].max():%Y-%m-%d}; "
       f"{frame[TARGET].mean():.0%} paid late")
@@ -166,15 +164,13 @@ report
 # %% [markdown]
 # The same report as text, as `print(report)` shows it in a terminal:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(report)
 
 # %% [markdown]
 # Four questions, four failures. And the team's own numbers:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"team: cross-validated ROC AUC {team['cv_auc']:.3f}; test ROC AUC {team['test_auc']:.3f} "
       f"(max_leaf_nodes={team['max_leaf_nodes']}, chosen on the test set)")
 print(f"the test set was read {test_set.n_reads} times")
@@ -203,8 +199,7 @@ print(f"the test set was read {test_set.n_reads} times")
 #
 # **Right** — keep only what is known when the invoice is issued, and re-audit question 1:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 not_at_prediction_time = ["invoice_id", "days_to_payment", "reminder_sent", "customer_id"]
 features = [c for c in team_features if c not in not_at_prediction_time]
 print("features:", features)
@@ -227,8 +222,7 @@ print(f"question 1: {answer.status.upper()} - {answer.summary}")
 # differ a little (a region retyped, an amount saved with a trailing fraction of a cent);
 # rounding amounts to the cent and normalising text finds those as well:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 test_frame = project.test_frame
 for label, options in [("exact copies", {}), ("after rounding to cents and normalising text",
                                               dict(decimals=2, normalize_text=True))]:
@@ -240,8 +234,7 @@ for label, options in [("exact copies", {}), ("after rounding to cents and norma
 # We look for repeats within the whole table, with the same tolerance, and keep the first of
 # each:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 [repeats] = within_duplicates(frame, decimals=2, normalize_text=True)
 deduplicated = frame.drop(index=frame.index[list(repeats.rows)])
 print(f"{repeats.evidence['n_rows']} re-recorded invoices dropped; {len(deduplicated)} invoices left")
@@ -263,8 +256,7 @@ print(f"{repeats.evidence['n_rows']} re-recorded invoices dropped; {len(deduplic
 # cut the time line on 1 April 2024. Invoices of training customers after the cut, and of test
 # customers before it, are set aside: that is the price of a test set that means something.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 CUTOFF = pd.Timestamp("2024-04-01")
 data = clean(deduplicated)
 train_pos, test_pos = next(GroupShuffleSplit(n_splits=1, test_size=0.3, random_state=0)
@@ -280,8 +272,7 @@ print(f"set aside: {len(data) - len(new_train) - len(new_test)} invoices")
 # %% [markdown]
 # Re-audit questions 1 and 2 on the new tables:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 columns = features + ["customer_id", "issue_date", TARGET]
 step = audit(new_train[columns], TARGET, test=new_test[columns], time="issue_date", group="customer_id")
 for key in ("features", "test_data"):
@@ -337,8 +328,7 @@ final = audit(new_train[columns], TARGET, test=new_test[columns], group="custome
               evaluation=honest_evaluation, held_out=locked_test)
 final
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(final)
 print("time order of the final split:", time_overlap(new_train, new_test, "issue_date") or "no test invoice "
       "is dated before the last training invoice")
@@ -352,8 +342,7 @@ print(locked_test)
 # payment date is not yet known, no reminder has been sent, and invoice numbers come from the
 # ordinary numbering. This is the score each model would really achieve.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 production = project.production(3000, random_state=1)
 team_prod = roc_auc_score(production[TARGET], team["model"].predict_proba(
     team["prep"].transform(production[team_features]))[:, 1])
@@ -393,13 +382,11 @@ plt.show()
 #
 # Now we can open the scenario's answer key and check the checklist itself.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for line in project.describe_leaks():
     print(textwrap.fill("- " + line, 100, subsequent_indent="  "))
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 by_check = {f.check: f for f in report.findings}
 caught = {
     "invoice_id (id)": "invoice_id" in report.flagged_columns(),
@@ -472,8 +459,7 @@ def leakkit_command():
 ARGS = ["audit", "train.csv", "--target", TARGET, "--test", "test.csv", "--time", "issue_date",
         "--group", "customer_id"]
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with tempfile.TemporaryDirectory() as tmp:
     train[team_columns].to_csv(Path(tmp, "train.csv"), index=False)
     project.test_frame[team_columns].to_csv(Path(tmp, "test.csv"), index=False)
@@ -486,8 +472,7 @@ print(f"exit code: {done.returncode}")
 # The command calls the same `audit` function with the same arguments as the cell of fix 3
 # above; on the fixed tables it passes both questions it can check, and would exit with 0:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(step)
 print(f"exit code of `leakkit audit` on the fixed tables: {1 if step.leaked else 0}")
 
