@@ -103,12 +103,22 @@ class GapResult:
         """On how many seeds the leaky protocol scored higher than the honest one."""
         return int((self.gaps > 0).sum())
 
+    def gap_text(self, digits: int = 3) -> str:
+        """The gap as the course prints it: ``"+0.267 ± 0.070"``, or ``"0 on every seed"``.
+
+        >>> GapResult("x", (0, 1), np.array([0.8, 0.7]), np.array([0.8, 0.7])).gap_text()
+        '0 on every seed'
+        """
+        if not np.any(self.gaps):
+            return "0 on every seed"
+        return format_gap(self.gap_mean, self.gap_std, digits)
+
     def __str__(self) -> str:
         head = (f"{self.name}: leaky {self.leaky_mean:.3f} ± {self.leaky_std:.3f} vs honest "
                 f"{self.honest_mean:.3f} ± {self.honest_std:.3f} -> ")
         if not np.any(self.gaps):
             return head + f"gap 0 on every one of {self.n_seeds} seeds (both protocols scored the same)"
-        return head + (f"gap {format_gap(self.gap_mean, self.gap_std)} over {self.n_seeds} seeds, "
+        return head + (f"gap {self.gap_text()} over {self.n_seeds} seeds, "
                        f"leaky higher on {self.n_leaky_ahead}")
 
 
