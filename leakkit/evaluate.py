@@ -108,9 +108,13 @@ class GapResult:
 
         >>> GapResult("x", (0, 1), np.array([0.8, 0.7]), np.array([0.8, 0.7])).gap_text()
         '0 on every seed'
+        >>> GapResult("x", (0, 1), np.array([0.8, 0.7]), np.array([0.8001, 0.6999])).gap_text()
+        '0.0000 ± 0.0001'
         """
         if not np.any(self.gaps):
             return "0 on every seed"
+        while digits < 6 and round(self.gap_mean, digits) == 0 and round(self.gap_std, digits) == 0:
+            digits += 1  # a tiny gap keeps its first significant digit: +0.0001 ± 0.0003
         return format_gap(self.gap_mean, self.gap_std, digits)
 
     def __str__(self) -> str:

@@ -22,7 +22,8 @@ def test_gap_is_leaky_minus_honest_seed_by_seed():
 
 def test_printed_gap_never_shows_a_negative_zero():
     tiny = optimism_gap(lambda s: 0.80000, lambda s: 0.80004, seeds=2, name="scaler")
-    assert "-0.000" not in str(tiny) and "gap 0.000 ± 0.000 over 2 seeds, leaky higher on 0" in str(tiny)
+    # a tiny gap keeps its first significant digit instead of printing "-0.000 ± 0.000"
+    assert "0.000 ± 0.000" not in str(tiny) and "gap -0.00004 ± 0.00000 over 2 seeds, leaky higher on 0" in str(tiny)
     same = optimism_gap(lambda s: 0.7, lambda s: 0.7, seeds=4, name="selection, tall")
     assert str(same).endswith("gap 0 on every one of 4 seeds (both protocols scored the same)")
     assert format_gap(-0.0004, 0.0) == "0.000 ± 0.000"
