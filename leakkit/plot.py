@@ -454,13 +454,13 @@ def score_strips(
     with use_style():
         ax = _axes(ax)
         for i, ((label, arr), color) in enumerate(zip(arrays.items(), colors)):
+            # each trial gets its own sideways position, in trial order: equal scores stay visible,
+            # and no ordering by value suggests a trend that is not there
             offsets = np.zeros(len(arr)) if len(arr) == 1 else np.linspace(-0.18, 0.18, len(arr))
-            order = np.argsort(np.argsort(arr, kind="stable"), kind="stable")  # spread by rank: ties stay visible
-            ax.scatter(i + offsets[order], arr, s=36, color=color, alpha=0.85, edgecolors="white", linewidths=0.6,
-                       zorder=3)
+            ax.scatter(i + offsets, arr, s=36, color=color, alpha=0.85, edgecolors="white", linewidths=0.6, zorder=3)
             m = float(arr.mean())
             ax.plot([i - 0.3, i + 0.3], [m, m], color=color, linewidth=2.5, zorder=4)  # the mean, not a trial
-            ax.annotate(f"mean {m:.2f}", (i + 0.3, m), xytext=(4, 0), textcoords="offset points", va="center",
+            ax.annotate(f"mean {m:.2f}", (i + 0.3, m), xytext=(4, 2), textcoords="offset points", va="bottom",
                         fontsize=9, color="#333333")
         if reference is not None:
             ax.axhline(reference, color="#333333", linestyle="--", linewidth=1.2,
