@@ -507,8 +507,10 @@ for reference in ["Q: Who leads the town council of Old Belwick? A: Hana Vance",
 # `leakkit.llm.HeldOutSet` wraps the test questions, records every read (when, from which
 # line of code, why), and with a `budget` refuses the read after the last one allowed.
 #
-# **Wrong** — the prompt loop again, on a locked test set. The second prompt's read is
-# refused (we catch the error to print its message):
+# **Predict, then run.** The budget is one read. How far will the prompt loop get?
+#
+# **Wrong** — the prompt loop again, on a locked test set (if it raises, we catch the error
+# to print its message):
 
 # %% tags=["nbval-check-output"]
 from leakkit.checklist import audit
