@@ -67,6 +67,26 @@ X, y = churn.honest_X, churn.y.to_numpy()
 NUMERIC, CATEGORICAL = ["tenure_months", "monthly_charges", "support_calls"], ["contract_type", "payment_method", "region"]
 SPLIT = dict(test_size=0.25, random_state=0, stratify=y)
 
+print(f"{len(X)} customers, {y.mean():.0%} churned; columns: {', '.join(X.columns)}")
+
+
+# %% [markdown]
+# ## 1. Scaler
+#
+# `StandardScaler` learns each column's mean (`mean_`) and standard deviation (`scale_`) and
+# turns every value into "standard deviations from the mean". We scale the numeric columns and
+# one-hot encode the categorical ones in one `ColumnTransformer`, fit a logistic regression,
+# and print what the tracer saw.
+
+# %%
+def scale_and_encode():
+    return ColumnTransformer([("scale", StandardScaler(), NUMERIC),
+                              ("onehot", OneHotEncoder(handle_unknown="ignore"), CATEGORICAL)])
+
+
+def logistic():
+    return LogisticRegression(max_iter=1000)
+
 
 def auc(model, X, y):
     """ROC AUC of a fitted classifier on (X, y)."""
@@ -77,23 +97,6 @@ def show(t):
     """Print the tracer's verdict: each finding, or that there was none."""
     for f in t.findings or ["leakkit.trace: no finding (no fit saw a held-out row)"]:
         print(textwrap.fill(str(f), width=100))
-
-
-def logistic():
-    return LogisticRegression(max_iter=1000)
-
-
-# %% [markdown]
-# ## 1. Scaler
-#
-# `StandardScaler` learns each column's mean (`mean_`) and standard deviation (`scale_`) and
-# turns every value into "standard deviations from the mean". We scale the numeric columns and
-# one-hot encode the categorical ones in one `ColumnTransformer`.
-
-# %%
-def scale_and_encode():
-    return ColumnTransformer([("scale", StandardScaler(), NUMERIC),
-                              ("onehot", OneHotEncoder(handle_unknown="ignore"), CATEGORICAL)])
 
 
 # %% [markdown]
@@ -270,8 +273,8 @@ print(f"{X_pc['postcode'].nunique()} postcodes, "
 
 # %% [markdown]
 # The naive encoder is a few lines of pandas. We write it as a scikit-learn transformer so that
-# it can go in a `Pipeline` and so that `leakkit.trace` can see it fitted. (The same
-# `groupby(...).mean()` written inline on a DataFrame would leak just the same, invisibly.)
+# it can go in a `Pipeline` and so that `leakkit.trace` records its fits. (The same
+# `groupby(...).mean()` written inline on a DataFrame before the split leaks just the same.)
 
 # %%
 import sklearn
