@@ -52,11 +52,26 @@ def clean(nb: nbformat.NotebookNode, stem: str) -> nbformat.NotebookNode:
         keep = {k: v for k, v in cell.get("metadata", {}).items() if k in ("tags", "nbgrader")}
         cell.metadata = keep
         if cell.cell_type == "code":
-            for out in cell.get("outputs", []):
+            cell.outputs = _coalesce_streams(cell.get("outputs", []))
+            for out in cell.outputs:
                 out.pop("metadata", None) if out.get("output_type") == "stream" else None
                 if "metadata" in out and not out["metadata"]:
                     out["metadata"] = {}
     return nb
+
+
+def _coalesce_streams(outputs: list) -> list:
+    """Merge consecutive stdout (or stderr) chunks into one output: how the kernel happened to
+    flush its prints must not change the committed notebook from one build to the next."""
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and prev is not None and prev.get("output_type") == "stream"
+                and prev.get("name") == out.get("name")):
+            prev["text"] = "".join(prev["text"]) + "".join(out["text"])
+        else:
+            merged.append(out)
+    return merged
 
 
 def problems(nb: nbformat.NotebookNode) -> list[str]:

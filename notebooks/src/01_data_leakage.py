@@ -262,7 +262,8 @@ leakkit.plot.score_gap(
                   "honest_mean": means["production"], "honest_std": stds["production"]}),
     kinds=["leaky", "honest"], labels=("validation", "production"), metric="accuracy",
     title=(f"The leaky model promised {leaky['validation']:.2f} accuracy and delivered "
-           f"{leaky['production']:.2f}; the honest one promised {honest['validation']:.2f} and kept {honest['production']:.2f}"),
+           f"{leaky['production']:.2f}; the honest one promised {honest['validation']:.2f} "
+           f"and kept {honest['production']:.2f}"),
 )
 plt.show()
 

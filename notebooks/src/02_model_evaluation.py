@@ -171,7 +171,8 @@ for name in optimism:
           f"too optimistic on {(optimism[name] > 0).sum()} of {len(optimism)} shops")
 leaky_minus_honest = runs["random split"] - runs["time split"]
 print(f"estimated error, leaky minus honest: {format_gap(leaky_minus_honest.mean(), leaky_minus_honest.std(), 2)} "
-      f"(negative: the random split promises the smaller error, on {(leaky_minus_honest < 0).sum()} of {len(runs)} shops)")
+      f"(negative: the random split promises the smaller error, "
+      f"on {(leaky_minus_honest < 0).sum()} of {len(runs)} shops)")
 
 # %% [markdown]
 # The random split promises about the same small error for every shop, whatever its
@@ -366,7 +367,8 @@ def relative_to_level(seed):
 
 
 pit["honest, relative to level"] = [relative_to_level(seed) for seed in SHOPS]
-print(pit[["delivered (point-in-time)", "honest features only", "honest, relative to level"]].mean().round(2).to_string())
+compared = ["delivered (point-in-time)", "honest features only", "honest, relative to level"]
+print(pit[compared].mean().round(2).to_string())
 
 # %% [markdown]
 # The honest model that forecasts relative to the last known level makes, on average, a

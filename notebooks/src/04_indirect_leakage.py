@@ -540,7 +540,8 @@ with use_style():
 for ax, (regime, label) in zip(axes, [("usual", "The usual case (tall table)"), ("grows", "Where a leak can grow")]):
     frame = pd.DataFrame([{**r[regime].to_dict(), "experiment": short[step]} for step, r in results.items()])
     worst = frame.loc[frame["gap"].idxmax()]
-    score_gap(frame, ax=ax, metric="accuracy", title=f"{label}: largest gap {worst['gap']:+.2f} ({worst['experiment']})")
+    score_gap(frame, ax=ax, metric="accuracy",
+              title=f"{label}: largest gap {worst['gap']:+.2f} ({worst['experiment']})")
 plt.show()
 
 # %% [markdown]

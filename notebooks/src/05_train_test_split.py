@@ -64,7 +64,8 @@ from leakkit.plot import score_bars, score_gap
 
 churn = make_churn(n_samples=2000, random_state=0)
 X, y = churn.honest_X, churn.y.to_numpy()
-NUMERIC, CATEGORICAL = ["tenure_months", "monthly_charges", "support_calls"], ["contract_type", "payment_method", "region"]
+NUMERIC = ["tenure_months", "monthly_charges", "support_calls"]
+CATEGORICAL = ["contract_type", "payment_method", "region"]
 SPLIT = dict(test_size=0.25, random_state=0, stratify=y)
 
 print(f"{len(X)} customers, {y.mean():.0%} churned; columns: {', '.join(X.columns)}")
@@ -413,7 +414,8 @@ Z = encode_postcode(NaiveTargetMeans)().fit_transform(X_pc, y)  # the wrong orde
 Z_train, Z_test, y_train, y_test = train_test_split(Z, y, **SPLIT)
 wrong_risk = logistic().fit(Z_train, y_train).predict_proba(Z_test)[:, 1]
 X_train, X_test, y_train, y_test = train_test_split(X_pc, y, **SPLIT)
-right_risk = make_pipeline(encode_postcode(target_encoder)(), logistic()).fit(X_train, y_train).predict_proba(X_test)[:, 1]
+right_model = make_pipeline(encode_postcode(target_encoder)(), logistic()).fit(X_train, y_train)
+right_risk = right_model.predict_proba(X_test)[:, 1]
 for name, risk in [("wrong", wrong_risk), ("right", right_risk)]:
     print(f"{name}: {y_test[np.argsort(-risk)[:100]].sum()} churners among the 100 customers it ranks riskiest")
 

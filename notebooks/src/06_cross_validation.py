@@ -381,8 +381,8 @@ print(f"gap (leaky minus honest): {format_gap(tuning_gap.mean(), tuning_gap.std(
 leakkit.plot.score_strips(  # one dot per trial: the trials are independent, so nothing joins them
     {"best grid-search score": trials["best grid-search score"], "nested CV": trials["nested CV"]},
     kinds=["leaky", "honest"], reference=0.5, reference_label="true accuracy", metric="accuracy",
-    title=(f"On noise, the best of {len(ParameterGrid(param_grid))} settings scores {trials['best grid-search score'].mean():.2f}"
-           f" on average; nested CV says {trials['nested CV'].mean():.2f}"),
+    title=(f"On noise, the best of {len(ParameterGrid(param_grid))} settings scores "
+           f"{trials['best grid-search score'].mean():.2f} on average; nested CV says {trials['nested CV'].mean():.2f}"),
 )
 plt.show()
 

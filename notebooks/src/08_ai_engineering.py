@@ -173,7 +173,8 @@ print(f"reported (test) {test_scores[chosen]:+.3f}   delivered (fresh) {prompt_p
 dev_scores = {name: p[dev].mean() for name, p in prompt_points.items()}
 chosen = max(dev_scores, key=dev_scores.get)
 print(f"chosen on dev:  {chosen}")
-print(f"reported (test) {prompt_points[chosen][test].mean():+.3f}   delivered (fresh) {prompt_points[chosen][fresh].mean():+.3f}")
+print(f"reported (test) {prompt_points[chosen][test].mean():+.3f}   "
+      f"delivered (fresh) {prompt_points[chosen][fresh].mean():+.3f}")
 
 # %% [markdown]
 # The wrong protocol reports the *maximum* of 64 test scores. Each is the prompt's true score
@@ -416,7 +417,8 @@ for seed in range(20):
     rows.append({"test": p[test_s].mean() - honest[test_s].mean(), "fresh": p[fresh_s].mean() - honest[fresh_s].mean()})
 contaminated = pd.DataFrame(rows)
 for column in contaminated:
-    print(f"{column:<5} score, leaky minus honest: {contaminated[column].mean():+.3f} ± {contaminated[column].std():.3f}")
+    gap = contaminated[column]
+    print(f"{column:<5} score, leaky minus honest: {gap.mean():+.3f} ± {gap.std():.3f}")
 
 # %% [markdown]
 # The test score jumps: every test question finds its own answer in the prompt. On fresh
