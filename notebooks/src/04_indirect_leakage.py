@@ -176,7 +176,7 @@ measure("normalisation", "usual", "tall table", scaling(TALL))
 measure("normalisation", "grows", "wide table (still noise)", scaling(WIDE))
 
 # %% [markdown]
-# On the tall table the gap is about a thousandth, of either sign from seed to seed: the mean
+# On the tall table the gap is a few thousandths, of either sign from seed to seed: the mean
 # of 480 training rows and the mean of all 600 rows are nearly the same number, and a scaler
 # applies one fixed transformation to every row. On the wide table the gap is a few
 # hundredths, with a spread larger than the gap itself: the leaky protocol is ahead on some
