@@ -39,8 +39,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# JupyterLab 4 starts from LabApp.default_url (ServerApp.default_url is overridden by it and
+# would open the launcher). tools/lab/ holds nbgrader settings for a laptop: a private exchange
+# folder, so nbgrader's Assignments panel opens instead of "The exchange directory does not exist".
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.default_url=/lab/tree/notebooks/01_data_leakage.ipynb $(ROOT_FLAG) $(ARGS)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/tools/lab$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	$(BIN)/jupyter lab --LabApp.default_url=/lab/tree/notebooks/01_data_leakage.ipynb $(ROOT_FLAG) $(ARGS)
 
 # Everything that must pass: unit, doctest, grading and browser tests, then every notebook
 # in notebooks/ and solutions/ executed from a fresh kernel by nbval (key result cells

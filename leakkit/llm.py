@@ -1153,3 +1153,20 @@ def tuning_gap(
             "n_repeats": n_repeats,
         }
     )
+
+
+# --------------------------------------------------------------------------------------
+# a question-answering system with a prompt (leakkit.rag), re-exported here
+# --------------------------------------------------------------------------------------
+
+_RAG_NAMES = ("PromptedRAG", "RuleReader", "make_prompt", "TEMPLATES", "INSTRUCTIONS", "IDK")
+
+
+def __getattr__(name: str) -> Any:
+    # leakkit.rag builds on this module's retriever, so it is imported on first use rather
+    # than here: `from leakkit.llm import PromptedRAG` works whichever module loads first.
+    if name in _RAG_NAMES:
+        from leakkit import rag
+
+        return getattr(rag, name)
+    raise AttributeError(f"module 'leakkit.llm' has no attribute {name!r}")
