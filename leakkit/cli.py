@@ -4,9 +4,10 @@
     leakkit grade ASSIGNMENT [--jobs N] [--course DIR]
 
 ``audit`` runs the leakage checklist's data checks from the shell; ``grade`` autogrades a
-cohort of nbgrader submissions (see :mod:`leakkit.autograde`). Exit status: 0 when nothing was
-found, 1 when leakage was found (so it can gate a CI job), 2 on bad input (a one-line
-message on stderr, never a traceback). Progress goes to stderr, the report to stdout.
+cohort of nbgrader submissions (see :mod:`leakkit.autograde`; it needs the ``grade`` extra,
+``pip install 'leakkit[grade]'``). Exit status: 0 when nothing was found, 1 when leakage was
+found (so it can gate a CI job), 2 on bad input or a missing extra (a one-line message on
+stderr, never a traceback). Progress goes to stderr, the report to stdout.
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ import time
 import warnings
 from pathlib import Path
 from typing import Any
+
+from ._extras import MissingExtraError, is_installed, require
 
 __all__ = ["main"]
 
@@ -96,9 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--format", choices=("text", "json"), default="text", help="report format (default text)")
     au.add_argument("--threshold", type=float, default=0.9, metavar="AUC",
                     help="flag a single column predicting the target at least this well (default 0.9)")
-    from .autograde import add_grade_parser
+    if is_installed("nbgrader"):
+        from .autograde import add_grade_parser
 
-    add_grade_parser(sub)
+        add_grade_parser(sub)
+    else:  # the core install: `leakkit grade ...` says which extra to install (see main)
+        gr = sub.add_parser("grade", add_help=False, help="autograde a cohort of nbgrader submissions "
+                            "(needs pip install 'leakkit[grade]')")
+        gr.add_argument("rest", nargs=argparse.REMAINDER)
     return ap
 
 
@@ -112,12 +120,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "audit":
             return _audit(args)
         if args.command == "grade":
+            require("nbgrader", extra="grade", feature="leakkit grade")
             from .autograde import run_grade
 
             return run_grade(args)
         raise _UsageError(f"leakkit: unknown command {args.command!r}")  # pragma: no cover
     except _UsageError as exc:
         print(str(exc), file=sys.stderr)
+        return 2
+    except MissingExtraError as exc:
+        print(f"leakkit: error: {exc}", file=sys.stderr)
         return 2
     except (ValueError, TypeError) as exc:
         msg = " ".join(str(exc).split())
