@@ -90,8 +90,11 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
     if failing:
         pytest.fail(_text(_sorted(findings), "leakkit found data leakage in this test (pytest --leakkit)"),
                     pytrace=False)
+    from . import _live
+
     for f in findings:
-        item.warn(LeakWarning(f"{f.check}: {f.message}"))
+        code = _live.code_of(f)
+        item.warn(LeakWarning(f"{code + ' ' if code else ''}{f.check}: {f.message}"))
     return result
 
 
