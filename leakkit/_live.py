@@ -22,15 +22,16 @@ True
 """
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import sys
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 __all__ = [
-    "open_trace", "resume", "pause", "findings_now", "activity", "records", "footprint",
+    "open_trace", "resume", "pause", "deliberate", "findings_now", "activity", "records", "footprint",
     "is_tracer_error", "finding_key", "code_of", "render_text", "render_html",
 ]
 
@@ -51,15 +52,42 @@ def open_trace() -> Any:
     return leakkit.trace()
 
 
+# The live tools' tracers that are recording now (resumed, not paused).
+_RECORDING: list = []
+
+
 def resume(t: Any) -> None:
     """Start (or restart) recording into ``t``. A tracer is entered at each cell's start and
     left at its end, so classes defined or imported by earlier cells are patched too."""
     t.__enter__()
+    _RECORDING.append(t)
 
 
 def pause(t: Any) -> None:
     """Stop recording into ``t`` (its records are kept); leaves nothing patched."""
+    while t in _RECORDING:
+        _RECORDING.remove(t)
     t.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def deliberate() -> Iterator[None]:
+    """A block whose leaks are made on purpose, to be measured (``leakkit.evaluate`` running a
+    leaky protocol next to an honest one): the live tools' tracers do not record it, so the
+    notebook cell or the test that measures a leak is not reported for it. Tracers opened with
+    ``leakkit.trace()`` directly are not affected.
+
+    >>> with deliberate():
+    ...     pass
+    """
+    paused = list(_RECORDING)
+    for t in paused:
+        pause(t)
+    try:
+        yield
+    finally:
+        for t in paused:
+            resume(t)
 
 
 def findings_now(t: Any) -> list:

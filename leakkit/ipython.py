@@ -174,6 +174,9 @@ class LiveTrace:
                 self._note("leakkit: the error above was raised inside leakkit's tracer, not by your code. "
                            "Live leak checks are now off (%leakkit on to try again).")
                 return
+            if new and self._traces_itself(result):
+                # Leaks made entirely in a cell that traces itself are its own report's business.
+                new = [f for f in new if any(c != cell for _, c in self._parts(f))]
             if new:
                 self._show(new, cell)
             if changed:
@@ -252,16 +255,15 @@ class LiveTrace:
                 return cell
         return None
 
-    def _where(self, f: Any, cell: int | None) -> list[str]:
-        """One note naming the cells where the leak's fit and split ran, when they are known."""
+    def _parts(self, f: Any) -> list[tuple[str, int]]:
+        """The leak's fit and split, each as (what ran, in which cell), when they are known."""
         ev = getattr(f, "evidence", None) or {}
         parts = []
         split_time = None
         splits = [(i, s) for i, s in enumerate(_live.records(self._trace, "splits"))
                   if getattr(s, "splitter", None) == ev.get("splitter") and not getattr(s, "internal", False)]
         if splits:
-            i_split, split = splits[-1]
-            split_time = getattr(split, "time", None)
+            split_time = getattr(splits[-1][1], "time", None)
         if "estimator" in ev:
             fits = [(i, r) for i, r in enumerate(_live.records(self._trace, "fits"))
                     if getattr(r, "estimator", None) == ev["estimator"]
@@ -270,17 +272,51 @@ class LiveTrace:
                     and getattr(r, "outermost", True)
                     and (split_time is None or getattr(r, "time", 0.0) <= split_time)]
             if fits:
-                i_fit, fit = fits[-1]
-                c = self._cell_of("fits", i_fit)
+                i, fit = fits[-1]
+                c = self._cell_of("fits", i)
                 if c is not None:
-                    parts.append(f"{fit.estimator}.{fit.method} in cell [{c}]")
+                    parts.append((f"{fit.estimator}.{fit.method}", c))
         if splits:
-            c = self._cell_of("splits", i_split)
+            i, split = splits[-1]
+            c = self._cell_of("splits", i)
             if c is not None:
-                parts.append(f"{split.splitter} in cell [{c}]")
-        if not parts or cell is None:
+                parts.append((str(split.splitter), c))
+        return parts
+
+    def _where(self, f: Any, cell: int | None) -> list[str]:
+        """One note naming the cells where the leak's fit and split ran, when some ran before
+        this cell (nothing when the whole leak is in this cell)."""
+        parts = self._parts(f)
+        if cell is None or all(c == cell for _, c in parts):
             return []
-        return ["Where: " + " → ".join(parts + [f"evaluated in cell [{cell}], this one"]) + "."]
+        steps = [f"{what} in cell [{c}]" for what, c in parts]
+        return ["Where: " + " → ".join(steps + [f"evaluated in cell [{cell}], this one"]) + "."]
+
+    def _traces_itself(self, result: Any) -> bool:
+        """Whether the cell opens its own ``with leakkit.trace()``: then it reports the leaks made
+        inside it, and the live check does not repeat them."""
+        import leakkit
+
+        info = getattr(result, "info", None)
+        code = getattr(info, "transformed_cell", None) or getattr(info, "raw_cell", None) or ""
+        if "trace" not in code:
+            return False
+        try:
+            tree = ast.parse(code)
+        except (SyntaxError, ValueError):
+            return False
+        ns = self.shell.user_ns
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    call = item.context_expr
+                    func = call.func if isinstance(call, ast.Call) else None
+                    if isinstance(func, ast.Name) and ns.get(func.id) is leakkit.trace:
+                        return True
+                    if (isinstance(func, ast.Attribute) and func.attr == "trace" and isinstance(func.value, ast.Name)
+                            and ns.get(func.value.id) is leakkit):
+                        return True
+        return False
 
     # ---- output --------------------------------------------------------------------------
     def _show(self, findings: list, cell: int | None) -> None:

@@ -424,3 +424,67 @@ def test_html_is_escaped_and_text_wrapped():
     assert "    note" in text.splitlines()
     assert text.splitlines()[1] == "  FAIL LK101 fit_before_split"
     assert json.dumps(f.to_dict())  # what the JSON payload carries
+
+
+# --------------------------------------------------------------------------------------
+# Leaks that someone is already looking at
+# --------------------------------------------------------------------------------------
+def test_a_cell_that_traces_itself_is_not_reported_twice(shell):
+    ran = run_all(shell, [
+        """
+        import leakkit
+        with leakkit.trace() as t:
+            Z = StandardScaler().fit_transform(X)
+            Z_tr, Z_te, w_tr, w_te = train_test_split(Z, y, random_state=0)
+            LogisticRegression().fit(Z_tr, w_tr).score(Z_te, w_te)
+        [f.check for f in t.findings]
+        """,
+        # A leak begun in an earlier cell and completed inside a traced cell is still shown:
+        # the cell's own tracer never saw the fit.
+        "V = StandardScaler().fit_transform(X)",
+        """
+        from leakkit import trace
+        with trace() as t2:
+            V_tr, V_te, v_tr, v_te = train_test_split(V, y, random_state=0)
+            LogisticRegression().fit(V_tr, v_tr).score(V_te, v_te)
+        """,
+    ])
+    assert "fit_before_split" in ran[1].stdout  # the cell's own report
+    assert [r.checks for r in ran[1:]] == [[], [], ["fit_before_split"]]
+
+
+def test_leaks_measured_on_purpose_by_leakkit_evaluate_are_not_reported(shell):
+    ran = run_all(shell, [
+        """
+        import leakkit
+        def leaky(seed):
+            Xs = StandardScaler().fit_transform(X)
+            a, b, c, d = train_test_split(Xs, y, random_state=seed)
+            return LogisticRegression().fit(a, c).score(b, d)
+        def honest(seed):
+            a, b, c, d = train_test_split(X, y, random_state=seed)
+            return make_pipeline(StandardScaler(), LogisticRegression()).fit(a, c).score(b, d)
+        """,
+        "gap = leakkit.optimism_gap(leaky, honest, seeds=3)",
+        "leaky(0)",  # the same leak, made outside a measurement: shown
+    ])
+    assert [r.checks for r in ran[1:]] == [[], [], ["fit_before_split"]]
+
+
+def test_deliberate_pauses_only_the_live_tracers():
+    import numpy as np
+    from sklearn.preprocessing import StandardScaler
+
+    import leakkit
+
+    live = _live.open_trace()
+    _live.resume(live)
+    try:
+        with leakkit.trace() as direct:
+            with _live.deliberate():
+                StandardScaler().fit(np.arange(20.0).reshape(10, 2))
+            assert live in _live._RECORDING
+    finally:
+        _live.pause(live)
+    assert len(direct.fits) >= 1 and len(live.fits) == 0
+    assert _live._RECORDING == []
