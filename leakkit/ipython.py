@@ -82,7 +82,7 @@ ENV_SWITCH = "LEAKKIT_LIVE"
 ESTIMATOR_PACKAGES = ("sklearn", "imblearn", "xgboost", "lightgbm", "catboost", "category_encoders",
                       "feature_engine", "skrub")
 
-DEFAULT_MAX_RECORDS = 1000
+DEFAULT_MAX_RECORDS = 500
 DEFAULT_MAX_BYTES = 256 * 2**20
 
 _FOOTER = "live check by %load_ext leakkit; %leakkit off stops it"
