@@ -120,7 +120,7 @@ def growing_session(cells: int) -> None:
             for code in sequence:
                 run(shell, code.format(i=i))
             n = len(spent)
-            if n in (40, 100, 200, 400) or n == cells:
+            if n in (40, 100, 200) or n == cells:
                 records = sum(__import__("leakkit._live", fromlist=["x"]).activity(live._trace)) if live._trace else 0
                 rows.append((n, records, statistics.median(spent[-10:]), live.held_bytes, live.restarts))
         results[label] = rows
@@ -223,7 +223,7 @@ def main() -> int:
     print(f"(machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, OMP_NUM_THREADS="
           f"{os.environ['OMP_NUM_THREADS']})")
     per_cell(args.repeats)
-    growing_session(400)
+    growing_session(200)
     if args.notebooks:
         notebooks()
     pytest_overhead(max(3, args.repeats // 3))
