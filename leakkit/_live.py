@@ -162,26 +162,38 @@ def footprint(t: Any) -> int:
 
 
 def is_tracer_error(exc: BaseException | None, t: Any) -> bool:
-    """Whether ``exc`` was raised by the tracer's own code (its innermost frame is in the
-    module, or the package, that defines the tracer), not by the user's code or a library."""
-    if exc is None or t is None:
+    """Whether ``exc`` is a fault of the tracer's machinery rather than of the user's code: its
+    innermost frame is in the tracer's code (the module, or the package, that defines the
+    tracer), and the tracer was entered through private machinery (a patched method, a hook),
+    not through a public function the user called with bad arguments (``leakkit.trace(...)``,
+    ``Trace.hold_out``...), whose errors are the user's to fix."""
+    if exc is None or t is None or exc.__traceback__ is None:
         return False
-    tb = exc.__traceback__
-    if tb is None:
-        return False
-    while tb.tb_next is not None:
-        tb = tb.tb_next
     module = sys.modules.get(type(t).__module__)
     path = getattr(module, "__file__", None)
     if not path:
         return False
     import os
 
-    here = os.path.abspath(tb.tb_frame.f_code.co_filename)
     path = os.path.abspath(path)
     package = os.path.dirname(path)
     in_subpackage = os.path.basename(package) != "leakkit"  # e.g. leakkit/trace/_records.py
-    return here == path or (in_subpackage and here.startswith(package + os.sep))
+
+    def ours(frame: Any) -> bool:
+        here = os.path.abspath(frame.f_code.co_filename)
+        return here == path or (in_subpackage and here.startswith(package + os.sep))
+
+    frames = []
+    tb = exc.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    if not ours(frames[-1]):
+        return False
+    entry = next(f for f in frames if ours(f))  # where the tracer's code was entered
+    qualname = getattr(entry.f_code, "co_qualname", entry.f_code.co_name)
+    return any(part.startswith("_") and not (part.startswith("__") and part.endswith("__"))
+               for part in qualname.replace("<locals>", "").split("."))
 
 
 # --------------------------------------------------------------------------------------

@@ -396,22 +396,56 @@ def test_a_cell_that_raises_still_gets_its_leak_shown_and_the_error_is_the_users
 
 
 def test_a_tracer_error_is_told_apart_from_the_users(tmp_path, monkeypatch):
-    (tmp_path / "faketracer.py").write_text(
-        "class T:\n    pass\n\ndef boom():\n    raise RuntimeError('inside the tracer')\n")
+    (tmp_path / "faketracer.py").write_text(textwrap.dedent("""\
+        class Trace:
+            def __init__(self, detail="outer"):
+                if detail not in ("outer", "all"):
+                    raise ValueError("detail: expected 'outer' or 'all'")
+
+        class _Patched:
+            def __get__(self, obj, objtype=None):
+                def traced(*args):
+                    return _record(args)
+                return traced
+
+        def _record(args):
+            raise KeyError("a bug in the hook")
+
+        class Estimator:
+            fit = _Patched()
+    """))
     monkeypatch.syspath_prepend(str(tmp_path))
     import faketracer
 
-    try:
-        faketracer.boom()
-    except RuntimeError as exc:
-        ours = exc
-    try:
-        [][1]
-    except IndexError as exc:
-        theirs = exc
-    assert _live.is_tracer_error(ours, faketracer.T())
-    assert not _live.is_tracer_error(theirs, faketracer.T())
-    assert not _live.is_tracer_error(None, faketracer.T())
+    t = faketracer.Trace()
+    caught = {}
+    for name, call in (("hook", lambda: faketracer.Estimator().fit(1)),       # inside a patched method
+                       ("bad argument", lambda: faketracer.Trace("every")),  # a public function, misused
+                       ("user", lambda: [][1])):                             # the user's own code
+        try:
+            call()
+        except Exception as exc:  # noqa: BLE001
+            caught[name] = exc
+    assert _live.is_tracer_error(caught["hook"], t)
+    assert not _live.is_tracer_error(caught["bad argument"], t)
+    assert not _live.is_tracer_error(caught["user"], t)
+    assert not _live.is_tracer_error(None, t)
+
+
+def test_a_bad_argument_to_leakkit_trace_in_a_cell_is_the_users_error(shell):
+    run_all(shell, [])
+    r = run(shell, "import leakkit\nleakkit.trace(detail='everything')", may_fail=True)
+    assert "ValueError" in r.stdout + r.stderr  # the user's traceback, as usual
+    assert ext.live(shell).enabled and r.other == []
+
+
+def test_after_a_fault_in_the_tracer_the_checks_switch_off_with_a_note(shell, monkeypatch):
+    run_all(shell, [])
+    monkeypatch.setattr(_live, "is_tracer_error", lambda exc, t: isinstance(exc, ZeroDivisionError))
+    r = run(shell, "1 / 0", may_fail=True)
+    assert not ext.live(shell).enabled
+    assert len(r.other) == 1 and "raised inside leakkit's tracer" in r.other[0]["text/plain"]
+    assert run(shell, "LogisticRegression().fit(X, y).score(X, y)").other == []  # off: nothing more
 
 
 def test_html_is_escaped_and_text_wrapped():
