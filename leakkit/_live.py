@@ -2,12 +2,12 @@
 
 The IPython extension (:mod:`leakkit.ipython`) keeps one tracer across a notebook's cells;
 the pytest plugin (:mod:`leakkit.pytest_plugin`) opens one per test. Both reach the tracer
-only through the functions in the first section below, so a change in the tracer's API is
-absorbed here, in one place. They rely on ``leakkit.trace()`` returning a context manager
-whose ``findings`` (a list of :class:`~leakkit.Finding`) can be read while it is active, and,
-optionally, on its public record lists (``fits``, ``splits``, ``predictions``, whose items
-carry ``time``, ``splitter``, ``estimator``...): every use of those degrades to a safe
-default when an attribute is missing.
+only through the first section below (:class:`Recorder` and a few functions), so a change in
+the tracer's API is absorbed here, in one place. They rely on ``leakkit.trace()`` returning a
+context manager whose ``findings`` (a list of :class:`~leakkit.Finding`) can be read while it
+is active, and, optionally, on its public record lists (``fits``, ``splits``,
+``predictions``, whose items carry ``time``, ``splitter``, ``estimator``...) and on a way to
+pause it: every use of those degrades to a safe default when it is missing.
 
 A finding is known by its content, :func:`finding_key` (check, severity, columns and the
 evidence, without counts that grow as a session goes on), never by object identity: a
@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 __all__ = [
-    "open_trace", "resume", "pause", "deliberate", "findings_now", "activity", "records", "footprint",
+    "open_trace", "Recorder", "deliberate", "findings_now", "activity", "records", "footprint",
     "is_tracer_error", "finding_key", "code_of", "render_text", "render_html",
 ]
 
@@ -52,22 +52,88 @@ def open_trace() -> Any:
     return leakkit.trace()
 
 
-# The live tools' tracers that are recording now (resumed, not paused).
+_REENTRANT: dict[type, bool] = {}
+
+
+def _reentrant(cls: type) -> bool:
+    """Whether tracers of this class can be left and entered again (leakkit 0.1's could; a
+    tracer that records one block only refuses). Found out once, on a throw-away tracer."""
+    if cls not in _REENTRANT:
+        probe = open_trace()
+        probe.__enter__()
+        probe.__exit__(None, None, None)
+        try:
+            probe.__enter__()
+        except RuntimeError:
+            _REENTRANT[cls] = False
+        else:
+            probe.__exit__(None, None, None)
+            _REENTRANT[cls] = True
+    return _REENTRANT[cls]
+
+
+class Recorder:
+    """One tracer driven by a live tool: started once, paused between cells (and around leaks
+    made on purpose, see :func:`deliberate`), stopped at the end.
+
+    How it pauses depends on what the tracer offers: its own ``pause()``/``resume()`` when it
+    has them; else leaving the ``with`` block and entering it again, when the tracer allows
+    that; else it cannot pause, and keeps recording until :meth:`stop` (``can_pause`` False).
+    """
+
+    def __init__(self) -> None:
+        self.trace = open_trace()
+        self.state = "new"  # new -> recording <-> paused -> stopped
+        if callable(getattr(self.trace, "pause", None)) and callable(getattr(self.trace, "resume", None)):
+            self._how = "methods"
+        else:
+            self._how = "reenter" if _reentrant(type(self.trace)) else None
+
+    @property
+    def can_pause(self) -> bool:
+        return self._how is not None
+
+    def record(self) -> None:
+        """Start recording, or resume after :meth:`pause`."""
+        if self.state == "new":
+            self.trace.__enter__()
+        elif self.state == "paused":
+            if self._how == "methods":
+                self.trace.resume()
+            else:
+                self.trace.__enter__()
+        else:
+            return
+        self.state = "recording"
+        _RECORDING.append(self)
+
+    def pause(self) -> bool:
+        """Stop recording for now (the records are kept); False when the tracer cannot pause."""
+        if self.state != "recording" or self._how is None:
+            return False
+        _forget(self)
+        self.state = "paused"
+        if self._how == "methods":
+            self.trace.pause()
+        else:
+            self.trace.__exit__(None, None, None)
+        return True
+
+    def stop(self) -> None:
+        """Stop for good."""
+        _forget(self)
+        was, self.state = self.state, "stopped"
+        if was == "recording" or (was == "paused" and self._how == "methods"):
+            self.trace.__exit__(None, None, None)
+
+
+# The live tools' recorders that are recording now.
 _RECORDING: list = []
 
 
-def resume(t: Any) -> None:
-    """Start (or restart) recording into ``t``. A tracer is entered at each cell's start and
-    left at its end, so classes defined or imported by earlier cells are patched too."""
-    t.__enter__()
-    _RECORDING.append(t)
-
-
-def pause(t: Any) -> None:
-    """Stop recording into ``t`` (its records are kept); leaves nothing patched."""
-    while t in _RECORDING:
-        _RECORDING.remove(t)
-    t.__exit__(None, None, None)
+def _forget(rec: Recorder) -> None:
+    while rec in _RECORDING:
+        _RECORDING.remove(rec)
 
 
 @contextlib.contextmanager
@@ -75,19 +141,17 @@ def deliberate() -> Iterator[None]:
     """A block whose leaks are made on purpose, to be measured (``leakkit.evaluate`` running a
     leaky protocol next to an honest one): the live tools' tracers do not record it, so the
     notebook cell or the test that measures a leak is not reported for it. Tracers opened with
-    ``leakkit.trace()`` directly are not affected.
+    ``leakkit.trace()`` directly are not affected. (A tracer that cannot pause records it.)
 
     >>> with deliberate():
     ...     pass
     """
-    paused = list(_RECORDING)
-    for t in paused:
-        pause(t)
+    paused = [rec for rec in list(_RECORDING) if rec.pause()]
     try:
         yield
     finally:
-        for t in paused:
-            resume(t)
+        for rec in paused:
+            rec.record()
 
 
 def findings_now(t: Any) -> list:
@@ -113,9 +177,9 @@ def _nbytes(obj: Any) -> int:
     if isinstance(nbytes, int):
         return nbytes
     if type(obj).__module__.startswith("pandas"):
-        try:
-            usage = obj.memory_usage(deep=False)
-            return int(usage.sum() if hasattr(usage, "sum") else usage)
+        try:  # summed in Python: a pandas sum could be recorded by a tracer that is still open
+            usage = obj.memory_usage(index=False, deep=False)
+            return int(sum(usage.tolist()) if hasattr(usage, "tolist") else usage)
         except Exception:  # noqa: BLE001 - an estimate only
             return 0
     data = getattr(obj, "data", None)  # scipy.sparse
@@ -124,40 +188,50 @@ def _nbytes(obj: Any) -> int:
     return 0
 
 
-def footprint(t: Any) -> int:
-    """An estimate, in bytes, of the memory that ``t`` holds: the row fingerprints of its
-    records and, read defensively from its internals, the per-value hashes it stores and the
-    data it keeps alive that nothing else refers to any more (frames a notebook re-created
-    many times). Call after :func:`pause`."""
+def _is_data(v: Any) -> bool:
+    module = type(v).__module__
+    return (module.startswith("numpy") and hasattr(v, "nbytes") and hasattr(v, "shape")) or (
+        module.startswith("pandas") and hasattr(v, "memory_usage")) or (
+        module.startswith("scipy.sparse") and hasattr(v, "indices"))
+
+
+def footprint(t: Any, *, limit: int = 500_000) -> int:
+    """An estimate, in bytes, of the memory that only ``t`` keeps alive: the arrays and frames
+    reachable from it (through its records and its own bookkeeping objects, not through
+    estimators) that nothing else refers to. Data the notebook still holds is not counted;
+    fingerprints, stored hashes and frames the notebook has since replaced are. At most
+    ``limit`` objects are visited."""
+    package = type(t).__module__.split(".")[0]
+    found: dict[int, list] = {}  # id -> [object, references to it from the tracer]
+    visited: set[int] = set()
+    todo = [t]
+    steps = 0
+    while todo and steps < limit:
+        v = todo.pop()
+        steps += 1
+        if isinstance(v, dict):
+            children = list(v.values())
+        elif isinstance(v, (list, tuple, set, frozenset)) or type(v).__name__ == "deque":
+            children = list(v)
+        elif type(v).__module__.split(".")[0] == package and not isinstance(v, type):
+            children = list(getattr(v, "__dict__", {}).values())
+            children += [getattr(v, n) for n in getattr(type(v), "__slots__", ()) if hasattr(v, n)]
+        else:
+            continue
+        for c in children:
+            if c is None or isinstance(c, (str, bytes, int, float, bool)):
+                continue
+            if _is_data(c):
+                found.setdefault(id(c), [c, 0])[1] += 1
+            elif id(c) not in visited:
+                visited.add(id(c))
+                todo.append(c)
     total = 0
-    seen: set[int] = set()
-
-    def add(arr: Any) -> None:
-        nonlocal total
-        if arr is not None and id(arr) not in seen:
-            seen.add(id(arr))
-            total += _nbytes(arr)
-
-    for kind in ("fits", "splits", "predictions"):
-        for rec in records(t, kind):
-            add(getattr(rec, "rows", None))
-    try:
-        for entry in getattr(t, "_frames", {}).values():
-            add(entry[1])
-        for out in getattr(t, "_outputs", ()):
-            add(getattr(out, "rows", None))
-            add(getattr(out, "parents", None))
-        keep = list(getattr(t, "_keep", ()))
-        times: dict[int, int] = {}
-        for obj in keep:
-            times[id(obj)] = times.get(id(obj), 0) + 1
-        for obj in keep:
-            # References: the tracer's (times), `keep` here (times), this loop's name and the
-            # argument of getrefcount: anything more is someone else's.
-            if id(obj) not in seen and sys.getrefcount(obj) - 2 * times[id(obj)] <= 2:
-                add(obj)
-    except Exception:  # noqa: BLE001 - internals changed: the records' share is still counted
-        pass
+    for entry in found.values():
+        # References: the tracer's, `entry`, the name `obj` below and getrefcount's argument.
+        obj = entry[0]
+        if sys.getrefcount(obj) - entry[1] <= 3:
+            total += _nbytes(obj)
     return total
 
 

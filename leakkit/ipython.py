@@ -30,6 +30,7 @@ graders and CI that run notebooks written for learners).
 
 >>> from IPython.core.interactiveshell import InteractiveShell
 >>> from IPython.utils.capture import capture_output
+>>> InteractiveShell.clear_instance()
 >>> shell = InteractiveShell.instance()
 >>> shell.run_line_magic("load_ext", "leakkit")
 >>> with capture_output() as shown:
@@ -118,8 +119,8 @@ class LiveTrace:
         self.max_records = max_records
         self.max_bytes = max_bytes
         self.enabled = True
-        self._trace: Any = None
-        self._active = False
+        self._rec: _live.Recorder | None = None
+        self._active = False  # recording the current cell
         self._before: tuple = ()
         self._keys: dict[str, _KeyState] = {}
         self._marks: list[tuple[int | None, tuple]] = []  # (cell, activity after it), cells that recorded
@@ -139,10 +140,10 @@ class LiveTrace:
             if not self.enabled or self._active:
                 return
             self._preimport(info)
-            if self._trace is None:
-                self._trace = _live.open_trace()
+            if self._rec is None:
+                self._rec = _live.Recorder()
                 self._since = None  # set by the first cell it records
-            _live.resume(self._trace)
+            self._rec.record()
             self._active = True
             self._before = _live.activity(self._trace)
         except BaseException as exc:  # noqa: BLE001 - never stop the learner's cell
@@ -320,17 +321,31 @@ class LiveTrace:
 
     # ---- output --------------------------------------------------------------------------
     def _show(self, findings: list, cell: int | None) -> None:
+        """One display under the cell: the first finding of each kind in full (most serious
+        first), with a count of the others of that kind; every finding in the JSON payload."""
         from IPython.display import display
 
         notes = [self._where(f, cell) for f in findings]
+        boxes, box_notes, by_check = [], [], {}
+        for f, n in zip(findings, notes):
+            if f.check in by_check:
+                by_check[f.check][1] += 1
+                continue
+            by_check[f.check] = [len(boxes), 0]
+            boxes.append(f)
+            box_notes.append(list(n))
+        for i, more in by_check.values():
+            if more:
+                box_notes[i].append(f"And {more} more finding{'s' if more > 1 else ''} of this kind in this cell "
+                                    f"(all of them: the output's {MIME} data).")
         fails = sum(f.severity == "fail" for f in findings)
         heading = ("leakkit: data leakage completed by this cell" if fails
                    else "leakkit: possible data leakage in this cell")
         payload = {"cell": cell, "findings": [
             {**f.to_dict(), "code": _live.code_of(f), "notes": n} for f, n in zip(findings, notes)]}
         bundle = {
-            "text/plain": _live.render_text(findings, heading=heading, notes=notes, footer=_FOOTER),
-            "text/html": _live.render_html(findings, heading=heading, notes=notes, footer=_FOOTER),
+            "text/plain": _live.render_text(boxes, heading=heading, notes=box_notes, footer=_FOOTER),
+            "text/html": _live.render_html(boxes, heading=heading, notes=box_notes, footer=_FOOTER),
             MIME: payload,
         }
         display(bundle, raw=True)
@@ -357,13 +372,18 @@ class LiveTrace:
             pass
 
     # ---- state -----------------------------------------------------------------------------
+    @property
+    def _trace(self) -> Any:
+        return self._rec.trace if self._rec is not None else None
+
     def _stop_quietly(self) -> None:
+        """End the cell's recording: pause the tracer (one that cannot pause records on)."""
         if self._active:
             self._active = False
             try:
-                _live.pause(self._trace)
+                self._rec.pause()
             except BaseException:  # noqa: BLE001
-                self._trace = None  # a broken tracer is dropped; a fresh one starts next cell
+                self._rec = None  # a broken tracer is dropped; a fresh one starts next cell
 
     def _bound(self) -> None:
         """Restart the history when it holds too many records or too much memory."""
@@ -375,8 +395,13 @@ class LiveTrace:
 
     def reset(self) -> None:
         """Forget the recorded history and what was shown: the next cell starts afresh."""
-        self._stop_quietly()
-        self._trace = None
+        self._active = False
+        rec, self._rec = self._rec, None
+        if rec is not None:
+            try:
+                rec.stop()
+            except BaseException:  # noqa: BLE001 - dropped all the same
+                pass
         self._keys.clear()
         self._marks.clear()
         self.held_bytes = 0
@@ -385,6 +410,8 @@ class LiveTrace:
         self.enabled = bool(on)
         if not on:
             self._stop_quietly()
+            if self._rec is not None and not self._rec.can_pause:
+                self.reset()  # a tracer that cannot pause must stop, history and all
 
     def status(self) -> str:
         """A few lines: on or off, the history held, what was shown, what waits, errors."""

@@ -63,9 +63,9 @@ def pytest_runtest_setup(item: pytest.Item) -> Any:
         return (yield)
     from . import _live
 
-    t = _live.open_trace()
-    _live.resume(t)
-    item.stash[_TRACE] = (t, _live.activity(t))
+    rec = _live.Recorder()
+    rec.record()
+    item.stash[_TRACE] = (rec, _live.activity(rec.trace))
     try:
         return (yield)
     except BaseException:
@@ -112,13 +112,13 @@ def _finish(item: pytest.Item) -> list:
     del item.stash[_TRACE]
     from . import _live
 
-    t, before = entry
+    rec, before = entry
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            findings = _live.findings_now(t) if _live.activity(t) != before else []
+            findings = _live.findings_now(rec.trace) if _live.activity(rec.trace) != before else []
     finally:
-        _live.pause(t)
+        rec.stop()
     item.user_properties.append(("leakkit", ",".join(_live.code_of(f) or f.check for f in findings) or "none"))
     return findings
 

@@ -165,9 +165,9 @@ def test_honest_corpus_passes(pytester):
             pipe = make_pipeline(SelectKBest(f_classif, k=10), LogisticRegression())
             assert cross_val_score(pipe, noise, labels, cv=5).mean() < 0.8
 
-        def test_final_model_on_all_rows():
+        def test_final_model_on_all_rows_predicts_new_rows():
             pipe = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y)
-            assert pipe.predict(X[:3]).shape == (3,)
+            assert pipe.predict(rng.normal(size=(3, 5))).shape == (3,)
     """))
     result = pytester.runpytest("--leakkit", "--leakkit-strict", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=4)
