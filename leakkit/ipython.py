@@ -15,15 +15,17 @@ Commands::
 A leak is *completed* when held-out rows are evaluated: a finding about a split (a fit that
 saw rows the split then held out, duplicates across it) is shown under the first cell that
 scores or predicts after that split, or at once when the split belongs to a search
-(``GridSearchCV`` scores its folds itself); ``%leakkit`` lists findings still waiting for
+(``GridSearchCV`` scores its folds itself); ``%leakkit`` counts findings still waiting for
 a score. A finding is known by its content (check and evidence), so later cells do not
 show it again; running the same leaky cells again shows it again, because it is a new
-leak.
+leak. Not repeated either: leaks made entirely inside a cell's own ``with leakkit.trace()``
+(the cell reports them itself) and leaks that :mod:`leakkit.evaluate` makes on purpose to
+measure them (when the tracer can pause; see :class:`leakkit._live.Recorder`).
 
-Bounded: the history is restarted (at the start of a cell) once it holds more than
-``max_records`` records or ``max_bytes`` of memory, so the time a cell's check takes and
-the memory held stay bounded over a long session (a leak whose parts straddle a restart is
-not seen). Quiet: nothing is ever written to stderr, so nbgrader and nbval score cells as
+Bounded: the history is restarted (between two cells) once it holds more than
+``max_records`` records or ``max_bytes`` of memory that only the tracer keeps alive, so the
+time a cell's check takes and the memory held stay bounded over a long session (a leak
+whose parts straddle a restart is not seen). Quiet: nothing is ever written to stderr, so nbgrader and nbval score cells as
 before; an internal error never stops the learner's cell, and is reported once, in one
 line. ``LEAKKIT_LIVE=off`` in the environment loads the extension switched off (for
 graders and CI that run notebooks written for learners).
