@@ -39,7 +39,15 @@ _ALL = [
     Code("LK202", "id_column", "an identifier column predicts the target"),
     Code("LK203", "duplicates", "rows of the test table copied in the training table"),
     Code("LK204", "within_duplicates", "duplicated rows inside one table"),
+    Code("LK205", "near_duplicates", "test rows that are near copies of training rows"),
+    Code("LK206", "time_overlap", "test rows dated before the latest training row"),
+    Code("LK207", "group_overlap", "groups (patients, customers) on both sides of the split"),
+    Code("LK208", "future_information", "a feature aggregated from future values of the target"),
+    Code("LK209", "after_prediction_time", "a date column later than the prediction time"),
+    Code("LK210", "splitter", "a cross-validation splitter that ignores the data's groups or time order"),
     # --- LLM / RAG evaluation (LK3xx) --------------------------------------------------
+    Code("LK301", "llm_contamination", "evaluation items share long word sequences with tuning or prompt texts"),
+    Code("LK302", "held_out_reads", "a held-out set read more than once"),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _ALL}

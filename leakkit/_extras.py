@@ -23,7 +23,7 @@ import sys
 __all__ = ["MissingExtraError", "require", "is_installed"]
 
 #: The extras declared in pyproject.toml, by name.
-EXTRAS = ("plot", "grade", "course", "dev")
+EXTRAS = ("plot", "grade", "course", "scale", "dev")
 
 
 class MissingExtraError(ModuleNotFoundError):

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 ABSENT = ("jupyter_core", "jupyterlab", "notebook", "ipykernel", "IPython", "nbgrader", "nbformat",
-          "matplotlib", "pytest", "nbval", "hypothesis")
+          "matplotlib", "pytest", "nbval", "hypothesis", "duckdb", "pyarrow")
 
 LEAKY_SCRIPT = textwrap.dedent("""\
     import json, sys
@@ -129,7 +129,7 @@ def test_audit_from_the_shell(core, tmp_path):
     assert "duplicates" in checks and checks["duplicates"]["evidence"]["n_rows"] == 30, checks
 
 
-def test_what_needs_an_extra_says_which_in_one_line(core):
+def test_what_needs_an_extra_says_which_in_one_line(core, tmp_path):
     grade = _run([core / "leakkit", "grade", "direct_leakage"], timeout=120)
     assert grade.returncode == 2
     assert grade.stderr.strip().splitlines() == [
@@ -143,6 +143,10 @@ def test_what_needs_an_extra_says_which_in_one_line(core):
         out = _run([core / "python", "-c", f"import {module}"], timeout=120)
         assert out.returncode == 1
         assert out.stderr.strip().splitlines()[-1] == f"leakkit._extras.MissingExtraError: {line}", out.stderr
+    table = tmp_path / "table.parquet"
+    pd.DataFrame({"x": np.arange(20.0), "y": np.arange(20) % 2}).to_parquet(table)  # written here, with pyarrow
+    parquet = _run([core / "leakkit", "audit", table, "--target", "y"], timeout=120)
+    assert parquet.returncode == 2 and "pip install 'leakkit[scale]'" in parquet.stderr, parquet.stderr
     # leakkit.plot reached as an attribute says the same.
     attr = _run([core / "python", "-c", "import leakkit; leakkit.plot"], timeout=120)
     assert "pip install 'leakkit[plot]'" in attr.stderr.strip().splitlines()[-1]

@@ -455,7 +455,7 @@ tune(documents, GRID, counted)  # the wrong protocol again: 120 reads
 read_once = HeldOutSet(test, name="test questions")
 RetrievalQA(documents, **best).score(read_once)  # the right one: 1 read
 for label, held in [("tuned on test", counted), ("tuned on dev", read_once)]:
-    answer = audit(held_out=held)["tuning"]
+    answer = audit(held_out_set=held)["tuning"]
     print(f"{label:<14} {answer.status.upper():<5} {textwrap.shorten(answer.summary, 90)}")
 
 # %% [markdown]

@@ -159,8 +159,8 @@ def team_evaluation():
 # %%
 team_columns = team_features + ["issue_date", TARGET]
 report = audit(train[team_columns], TARGET, test=project.test_frame[team_columns],
-               time="issue_date", group="customer_id", cv=KFold(4, shuffle=True, random_state=0),
-               evaluation=team_evaluation, held_out=test_set)
+               time_column="issue_date", group_column="customer_id", cv=KFold(4, shuffle=True, random_state=0),
+               evaluation=team_evaluation, held_out_set=test_set)
 report
 
 # %% [markdown]
@@ -283,7 +283,8 @@ print(f"set aside: {len(data) - len(new_train) - len(new_test)} invoices")
 # %%
 # NBVAL_CHECK_OUTPUT
 columns = features + ["customer_id", "issue_date", TARGET]
-step = audit(new_train[columns], TARGET, test=new_test[columns], time="issue_date", group="customer_id")
+step = audit(new_train[columns], TARGET, test=new_test[columns], time_column="issue_date",
+             group_column="customer_id")
 for key in ("features", "test_data"):
     print(f"{QUESTIONS[key]:<52} {step.status(key).upper()}")
 
@@ -326,15 +327,15 @@ def honest_evaluation():
 # ## The final audit
 #
 # One detail before re-running the whole audit. `audit` checks the splitter against each role
-# you declare: with `time=` it asks for a `TimeSeriesSplit`, with `group=` for a group-aware
+# you declare: with `time_column=` it asks for a `TimeSeriesSplit`, with `group_column=` for a group-aware
 # splitter, and no scikit-learn splitter is both. Here the group is what matters inside the
 # training period (a validation fold must hold customers the model has not seen), so we audit
 # the cross-validation against the customer groups, and check the time order of the final
 # split directly with `leakkit.detect.time_overlap` (it printed `PASS` above as well).
 
 # %%
-final = audit(new_train[columns], TARGET, test=new_test[columns], group="customer_id", cv=GroupKFold(4),
-              evaluation=honest_evaluation, held_out=locked_test)
+final = audit(new_train[columns], TARGET, test=new_test[columns], group_column="customer_id", cv=GroupKFold(4),
+              evaluation=honest_evaluation, held_out_set=locked_test)
 final
 
 # %%
@@ -422,9 +423,9 @@ print("flagged about time order, which was not planted:", "; ".join(time_finding
 # %% [markdown]
 # Every planted leak was caught, and both mistakes in the team's code. Two things to notice:
 #
-# - The duplicate scan counted only exact copies, fewer than were planted. The audit is a
-#   floor, not a ceiling: after it fires, look for near copies yourself, with the tolerance your
-#   data calls for (here, cents and text case), as in fix 2.
+# - The duplicate scan counted only exact copies, fewer than were planted: `audit(..., near=True)`
+#   (`leakkit audit --near`) also counts near copies. The audit is a floor, not a ceiling: after
+#   it fires, look at the copies yourself, as in fix 2.
 # - The time findings were not planted: this scenario's lateness does not drift over the two
 #   years. The audit cannot know that, and splitting by time is the safe default; it cost us
 #   training invoices, not accuracy we could measure.
@@ -448,16 +449,19 @@ print("flagged about time order, which was not planted:", "; ".join(time_finding
 #
 # test_set = HeldOutSet(test_frame, budget=1)       # read it once, at the end
 # report = audit(train_frame, "target", test=test_frame,
-#                time="date", group="customer_id",    # the roles your data has
+#                time_column="date", group_column="customer_id",   # the roles your data has
 #                cv=GroupKFold(5),                    # the splitter you use
 #                evaluation=my_evaluation,            # a function of no arguments
-#                held_out=test_set)
+#                held_out_set=test_set)
 # report              # HTML in a notebook; print(report) in a terminal; report.to_dict() for code
 # ```
 #
-# From the shell, `leakkit audit` runs the data checks (questions 1 and 2) on CSV files. It
-# prints the report, sends progress to stderr, and exits with 0 when nothing was found, 1 when
-# leakage was found and 2 on bad input, so it can stop a CI job. Here it is on the team's
+# From the shell, `leakkit audit` runs the data checks (questions 1 and 2) on CSV or Parquet
+# files; what it cannot check (it runs none of your code) it reports as "not checked". It
+# prints the report, sends progress to stderr, and exits with 0 when no finding fails, 1 when
+# one does (with `--strict`, also one that warns or asks for review) and 2 on bad input, so it
+# can stop a CI job. Findings a team has reviewed go in a baseline file (`leakkit.toml`) or
+# `--ignore LK201:column`, and only what is new fails. Here it is on the team's
 # tables, written as CSV files to a temporary folder. In a terminal, or in a notebook cell
 # starting with `!`, you would type the command itself; we start it with `subprocess` (the
 # `leakkit` script installed next to this Python) to show its exit code.
@@ -489,7 +493,7 @@ print(f"exit code: {done.returncode}")
 # %%
 # NBVAL_CHECK_OUTPUT
 print(step)
-print(f"exit code of `leakkit audit` on the fixed tables: {1 if step.leaked else 0}")
+print(f"exit code of `leakkit audit` on the fixed tables: {step.exit_code()}")
 
 # %% [markdown]
 # ### The checklist, to keep
@@ -499,13 +503,13 @@ print(f"exit code of `leakkit audit` on the fixed tables: {1 if step.leaked else
 #    order does (`audit(data, target)`, `leakkit audit`).
 # 2. **Was anything fitted on test data?** Split first, and drop copies before splitting.
 #    Split by entity when rows of one entity are alike, and by time when the model will
-#    predict the future (`audit(test=..., group=..., time=...)`).
+#    predict the future (`audit(test=..., group_column=..., time_column=...)`).
 # 3. **Did cross-validation include the whole pipeline?** Put every step that learns anything
 #    in one `Pipeline`, and use a splitter that respects groups or time
 #    (`audit(cv=..., evaluation=...)`).
 # 4. **Were parameters tuned on the final evaluation set?** Tune inside cross-validation or on
 #    a dev split, and read the test set once; lock it with a `HeldOutSet(budget=1)`
-#    (`audit(held_out=...)`).
+#    (`audit(held_out_set=...)`).
 #
 # ## Takeaways
 #
