@@ -1,6 +1,7 @@
 # The course's commands. Each target creates .venv (standard-library venv + pip) when it is
-# missing or older than pyproject.toml, then runs with .venv/bin first on PATH, so nbgrader
-# finds its `alembic` and `jupyter` executables without any PATH tricks by the user.
+# missing or older than pyproject.toml, with leakkit's `course` extra (JupyterLab, nbgrader,
+# matplotlib, pytest, nbval) and `dev` tools, then runs with .venv/bin first on PATH, so
+# nbgrader finds its `alembic` and `jupyter` executables without any PATH tricks by the user.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -8,6 +9,8 @@ BIN    := $(CURDIR)/$(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 JOBS   ?= 2
+# What `make install` puts in .venv: the whole course and the test tools (pyproject.toml's extras).
+EXTRAS := course,dev
 
 # Jupyter refuses to run as root unless told; containers and CI run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -34,7 +37,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0) if v >= (3, 11) else sys.exit("leakkit needs Python 3.11 or newer, but $(PYTHON) is %d.%d: run make PYTHON=python3.12 (or any 3.11+)" % v[:2])'
 	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -e '.[dev]'
+	$(VENV)/bin/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -55,7 +55,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import grading as _grading
+from ._extras import require
+
+require("nbgrader", extra="grade", feature="leakkit.autograde")
+
+from . import grading as _grading  # noqa: E402 - after the one-line check for the grade extra
 from ._codescan import (  # noqa: F401 - _HARMLESS_STORES is read by the tests
     _HARMLESS_STORES, _defined_names, _import_bindings, _strip_magics, suspicious_code,
 )

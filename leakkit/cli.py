@@ -6,14 +6,15 @@
     leakkit grade ASSIGNMENT [--jobs N] [--course DIR]
 
 ``audit`` runs the leakage checklist's data checks on a CSV or Parquet table; ``grade``
-autogrades a cohort of nbgrader submissions (see :mod:`leakkit.autograde`).
+autogrades a cohort of nbgrader submissions (see :mod:`leakkit.autograde`; it needs the
+``grade`` extra, ``pip install 'leakkit[grade]'``).
 
 Exit status of ``audit``: 0 when no finding fails; 1 when one fails (leakage established
-by evidence) or, with ``--strict``, when one warns or asks for review; 2 on bad input (a
-one-line message on stderr, never a traceback). Findings accepted by ``--ignore`` or the
-baseline file (``leakkit.toml``, or ``[tool.leakkit]`` in ``pyproject.toml``, found in the
-current folder unless ``--baseline``/``--no-baseline`` says otherwise) never fail. Progress
-goes to stderr, the report to stdout.
+by evidence) or, with ``--strict``, when one warns or asks for review; 2 on bad input or a
+missing extra (a one-line message on stderr, never a traceback). Findings accepted by
+``--ignore`` or the baseline file (``leakkit.toml``, or ``[tool.leakkit]`` in
+``pyproject.toml``, found in the current folder unless ``--baseline``/``--no-baseline``
+says otherwise) never fail. Progress goes to stderr, the report to stdout.
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from ._extras import MissingExtraError, is_installed, require
 
 __all__ = ["main", "build_parser", "CLI_NAMES"]
 
@@ -216,9 +219,14 @@ def build_parser() -> argparse.ArgumentParser:
                     help="pandas (in memory) or duckdb (out of core, leakkit[scale]); auto: duckdb for tables "
                          "over about 1 GiB in memory")
     au.add_argument("--format", choices=("text", "json"), default="text", help="report format (default text)")
-    from .autograde import add_grade_parser
+    if is_installed("nbgrader"):
+        from .autograde import add_grade_parser
 
-    add_grade_parser(sub)
+        add_grade_parser(sub)
+    else:  # the core install: `leakkit grade ...` says which extra to install (see main)
+        gr = sub.add_parser("grade", add_help=False, help="autograde a cohort of nbgrader submissions "
+                            "(needs pip install 'leakkit[grade]')")
+        gr.add_argument("rest", nargs=argparse.REMAINDER)
     return ap
 
 
@@ -232,12 +240,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "audit":
             return _audit(args)
         if args.command == "grade":
+            require("nbgrader", extra="grade", feature="leakkit grade")
             from .autograde import run_grade
 
             return run_grade(args)
         raise _UsageError(f"leakkit: unknown command {args.command!r}")  # pragma: no cover
     except _UsageError as exc:
         print(str(exc), file=sys.stderr)
+        return 2
+    except MissingExtraError as exc:
+        print(f"leakkit: error: {exc}", file=sys.stderr)
         return 2
     except (ValueError, TypeError) as exc:
         msg = " ".join(str(exc).split())

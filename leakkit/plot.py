@@ -25,7 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from leakkit._extras import require
 from leakkit._validation import check_columns, check_frame
+
+require("matplotlib", extra="plot", feature="leakkit.plot")
 
 __all__ = [
     "COLORS",

@@ -460,3 +460,52 @@ def test_validate_button_fails_an_unanswered_exercise(page, lab):
         f"an unanswered release should fail all {len(graded)} graded cells, the verdict lists {failed}:\n{verdict[:3000]}")
     page.locator(".jp-Dialog button.jp-Dialog-button").click()
     page.locator(".jp-Dialog").wait_for(state="detached")
+
+
+# --------------------------------------------------------------------------------------- live warnings
+
+LIVE_NOTEBOOK = "live_warning.ipynb"
+LIVE_CELLS = [
+    "%load_ext leakkit",
+    "import numpy as np\n"
+    "from sklearn.linear_model import LogisticRegression\n"
+    "from sklearn.model_selection import train_test_split\n"
+    "from sklearn.preprocessing import StandardScaler\n"
+    "rng = np.random.default_rng(0)\n"
+    "X = rng.normal(size=(200, 4)); y = (X[:, 0] + rng.normal(size=200) > 0).astype(int)",
+    "X_scaled = StandardScaler().fit_transform(X)  # fitted on all 200 rows",
+    "X_train, X_test, y_train, y_test = train_test_split(X_scaled, y, random_state=0)",
+    "LogisticRegression().fit(X_train, y_train).score(X_test, y_test)",
+    "1 + 1",
+]
+
+# Per code cell: its prompt, and the leakkit findings rendered in its output area.
+_LIVE_FINDINGS_JS = """() => [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell')].map(c => ({
+        prompt: (c.querySelector('.jp-InputArea-prompt') || {}).textContent,
+        checks: [...c.querySelectorAll('.jp-OutputArea-output .leakkit-finding')].map(e => e.dataset.check),
+        text: [...c.querySelectorAll('.jp-OutputArea-output .leakkit-live')].map(e => e.innerText).join('\\n'),
+    }))"""
+
+
+def test_live_warning_shows_under_the_cell_that_completes_the_leak(page, lab):
+    """`%load_ext leakkit` in JupyterLab: fit on all rows, split, score, one cell each; the
+    finding appears, rendered, under the scoring cell only."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in LIVE_CELLS]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, lab.root / LIVE_NOTEBOOK)
+
+    _open_notebook(page, lab, LIVE_NOTEBOOK, "live")
+    _run_all_cells(page, timeout_s=120)
+    cells = page.evaluate(_LIVE_FINDINGS_JS)
+    assert len(cells) == len(LIVE_CELLS), cells
+    assert [c["checks"] for c in cells] == [[], [], [], [], ["fit_before_split"], []], cells
+    shown = cells[4]["text"]
+    assert "StandardScaler" in shown and "Pipeline" in shown and "LK101" in shown, shown  # the leak and its fix
+    assert "cell [3]" in shown and "cell [4]" in shown, shown  # where the fit and the split were written
+    assert not page.evaluate(_STDERR_OUTPUTS_JS), page.evaluate(_STDERR_OUTPUTS_JS)
+    box = page.locator(".leakkit-finding").first
+    box.scroll_into_view_if_needed()
+    assert box.is_visible() and box.bounding_box()["height"] > 20
+    _shot(page, "browser-04-live-warning")
