@@ -1,7 +1,7 @@
 """Stable check codes: one per kind of finding, across the tracer, the data scans and the
 LLM checks, so a team can ignore or baseline a check by a code that never changes.
 
-Numbering: ``LK1xx`` the runtime tracer (:mod:`leakkit.trace`), ``LK2xx`` the data scans and
+Numbering: ``LK1xx`` the runtime tracer (:mod:`leakkit.tracing`), ``LK2xx`` the data scans and
 the audit (:mod:`leakkit.detect`, :mod:`leakkit.checklist`), ``LK3xx`` LLM/RAG evaluation
 (:mod:`leakkit.llm`). A code is never reused for another check; each has a page in
 ``docs/codes/<CODE>.md`` with the leak, an example and the fix.

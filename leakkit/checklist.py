@@ -314,7 +314,7 @@ def audit(
     # Run the evaluation once under the tracer.
     traced: list[Finding] = []
     if evaluation is not None:
-        from .trace import trace
+        from .tracing import trace
 
         say("running your evaluation under leakkit.trace")
         # Rows of a given test frame are held out even when the code splits by hand.
