@@ -1,10 +1,580 @@
-"""Data derived from statistics or re-expressed element-wise (placeholder)."""
+"""Data that derives from a recorded statistic or re-expresses a transform's output.
+
+Run on the data a split, an outermost fit or a prediction receives. A column is *derived*
+from a statistic when its values are reproduced exactly by that statistic applied to the
+raw column (a fill, a clip, a centring or scaling), looked up by each row's key (a group
+mean, a count, a smoothed encoding), placed as a per-row statistic (``transform``,
+``rank``, ``qcut``), or when the data's columns are exactly the k best of a column score
+(a correlation screen). The raw column is found in the statistic's own input (by index
+label for pandas, by position for numpy) or in a split's data (by fold positions).
+
+A derivation is registered like a transform output: the derived rows point to the raw
+rows at the same positions, and carry the statistic, whose ``rows`` are set to the rows it
+read. The rules then treat it as a fit (:mod:`leakkit.tracing._rules`).
+"""
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
+import pandas as pd
+
+from .._rows import column_hashes, combine
+from ._lineage import _as_float, elementwise_match
+from ._match import lookup, match_affine, match_lookup, match_replace, match_rowwise, match_smoothed, match_topk
+from ._records import StatRecord, _Output
+from ._util import _EMPTY, _unique
 
 
 def derive(trace: Any, X: Any, rows: np.ndarray) -> None:
+    """Check ``X`` once (per object) and register what derives from statistics or outputs."""
+    hit = trace._derived.get(id(X))
+    if hit is not None and hit is X:
+        return
+    trace._derived[id(X)] = X
+    if id(X) in trace._book.fold_ids:
+        return  # one fold of a split already checked
+    if trace._stat_data:
+        if isinstance(X, pd.DataFrame):
+            _Frame(trace, X, rows).run()
+        elif isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind in "biuf":
+            _Array(trace, X, rows).run()
+    if any(o.values is not None for o in trace._outputs):
+        _elementwise(trace, X, rows)
+
+
+# --------------------------------------------------------------------------------------
+def _register(trace: Any, rows: np.ndarray, parents: np.ndarray | None, changed: np.ndarray | None,
+              groups: list[tuple], placements: dict, uses: dict, weak: set) -> None:
+    """Link derived rows to their raw rows, carrying the statistics that explain them."""
+    recs = trace._records
+    for sid, parts in placements.items():
+        rec = recs[sid]
+        new = [p for p in parts if p is not None and len(p)]
+        if new:
+            rec.rows = _unique(np.concatenate(([rec.rows] if rec.rows is not None else []) + new))
+        rec.used = True
+        for u in uses.get(sid, ()):
+            if u not in rec.uses:
+                rec.uses.append(u)
+        if sid in weak:
+            rec.evidence = "weak"
+    taint = set()
+    for g in groups:
+        members = _distinct(recs, g)
+        if len(members) == 1:
+            taint.add(members[0].id)
+            continue
+        rows_all = [m.rows for m in members if m.rows is not None]
+        alt = StatRecord(id=trace._next_id(), label="one of: " + ", ".join(dict.fromkeys(m.label for m in members)),
+                         kind="alternatives", n_rows=min((m.n_rows or 0) for m in members), time=trace._now(),
+                         alternatives=tuple(m.id for m in members), used=True,
+                         rows=(_intersect(rows_all) if len(rows_all) == len(members) else None))
+        alt.uses = list(dict.fromkeys(u for m in members for u in m.uses))
+        trace._add(alt)
+        taint.add(alt.id)
+    if taint:
+        trace._outputs.append(_Output(rows=rows, parents=parents, taint=frozenset(taint), changed=changed))
+
+
+def _distinct(recs: dict, group: tuple) -> list:
+    """The statistics of a group, one per distinct computation (``df.min()`` called twice
+    on the same rows is one statistic)."""
+    out: list = []
+    for sid in group:
+        r = recs[sid]
+        if not any(o.label == r.label and _same_rows(o.rows, r.rows) for o in out):
+            out.append(r)
+    return out
+
+
+def _same_rows(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    return a is None and b is None or (a is not None and b is not None and np.array_equal(a, b))
+
+
+def _intersect(arrays: list[np.ndarray]) -> np.ndarray:
+    out = arrays[0]
+    for a in arrays[1:]:
+        out = np.intersect1d(out, a, assume_unique=True)
+    return out
+
+
+def _own_rows(data: Any) -> np.ndarray | None:
+    try:
+        return combine(column_hashes(data.input)[1])
+    except Exception:  # noqa: BLE001
+        return None
+
+
+# --------------------------------------------------------------------------------------
+class _Frame:
+    """A DataFrame's columns against the recorded statistics, aligned by index label."""
+
+    def __init__(self, trace: Any, D: pd.DataFrame, rows: np.ndarray):
+        self.trace, self.D, self.rows = trace, D, rows
+        self.labels = D.index
+        self.stats = [(sid, d) for sid, d in trace._stat_data.items() if d.labels is not None]
+        self._idx: dict[int, np.ndarray] = {}
+
+    # ---- sources ----
+    def _indexer(self, index: pd.Index) -> np.ndarray | None:
+        key = id(index)
+        if key not in self._idx:
+            try:
+                self._idx[key] = index.get_indexer(self.labels) if index.is_unique else None
+            except Exception:  # noqa: BLE001 - incomparable labels
+                self._idx[key] = None
+        idx = self._idx[key]
+        return idx if idx is not None and (idx >= 0).all() else None
+
+    def raw(self, j: int, c: Any) -> tuple[str, Any]:
+        """('same', None), ('changed', raw values) or ('new', None) for column ``c`` (at
+        position ``j``), against the statistics' inputs and the recorded raw frames."""
+        new = self.D[c].to_numpy()
+        found = None
+        for _, d in self.stats:
+            inp = d.input
+            if c not in (d.names or ()):
+                continue
+            idx = self._indexer(inp.index)
+            if idx is None:
+                continue
+            vals = (inp[c] if isinstance(inp, pd.DataFrame) else inp).to_numpy()[idx]
+            if _eq_all(vals, new):
+                return "same", None
+            found = vals if found is None else found
+        numeric = pd.api.types.is_numeric_dtype(self.D[c].dtype)
+        for key, (names, H, index) in self.trace._book.frames.items():
+            if key == id(self.D) or key in self.trace._derived_keys or c not in names:
+                continue
+            idx = self._indexer(index)
+            if idx is None:
+                continue
+            col = H[idx, names.index(c)]
+            if np.array_equal(col, self.H[:, j]):
+                return "same", None
+            if found is None and numeric:
+                found = col.view(np.float64)
+        return ("changed", found) if found is not None else ("new", None)
+
+    def values_of(self, c: Any) -> np.ndarray | None:
+        """Raw values of column ``c`` at this frame's rows (the frame's own, else a source's)."""
+        if c in self.D.columns:
+            return self.D[c].to_numpy()
+        for _, d in self.stats:
+            if c in (d.names or ()):
+                idx = self._indexer(d.input.index)
+                if idx is not None:
+                    inp = d.input
+                    return (inp[c] if isinstance(inp, pd.DataFrame) else inp).to_numpy()[idx]
+        return None
+
+    def aligned(self, s: pd.Series) -> np.ndarray | None:
+        idx = self._indexer(s.index)
+        return None if idx is None else s.to_numpy()[idx]
+
+    # ---- the statistics, by kind ----
+    def col_values(self, c: Any) -> list[tuple[int, set]]:
+        return [(sid, set(d.values.get(c, ()))) for sid, d in self.stats if d.kind == "columns" and c in d.values]
+
+    def all_values(self) -> list[tuple[int, set]]:
+        return [(sid, {v for vs in d.values.values() for v in vs}) for sid, d in self.stats if d.kind == "columns"]
+
+    def rowwise(self) -> list[tuple[int, np.ndarray]]:
+        out = []
+        for sid, d in self.stats:
+            if d.kind == "rows":
+                for s in d.values:
+                    a = self.aligned(s) if isinstance(s, pd.Series) else None
+                    if a is not None:
+                        out.append((sid, a))
+        return out
+
+    # ---- one column ----
+    def column(self, j: int, c: Any) -> tuple | None:
+        """(changed mask or None for all rows, groups, raw values or None, description)."""
+        state, raw = self.raw(j, c)
+        self.state[j] = state
+        if state == "same":
+            return None
+        new = self.D[c].to_numpy()
+        rowwise = self._rowwise
+        if state == "changed":
+            vals = self.col_values(c)
+            hit = match_replace(raw, new, vals, rowwise)
+            if hit:
+                desc = "filled missing values" if pd.isna(raw[hit[0]]).all() else "replaced values (a cap or clip)"
+                return hit[0], hit[1], raw, f"{desc} of {c!r}"
+            g = match_affine(raw, new, vals)
+            if g:
+                return None, g, raw, f"centred or scaled {c!r}"
+            g = match_rowwise(raw, new, rowwise)
+            if g:
+                return None, g, raw, f"replaced {c!r} by a per-row statistic"
+            return None
+        return self.new_column(c, new, rowwise)
+
+    def new_column(self, c: Any, new: np.ndarray, rowwise: list) -> tuple | None:
+        g = match_rowwise(None, new, rowwise)
+        if g:
+            return None, g, None, f"added {c!r}, a per-row statistic (group transform, rank or bin)"
+        fills = self.all_values()
+        groups_by_keys: dict[tuple, list] = {}
+        for sid, d in self.stats:
+            if d.kind != "groups" or not d.keys:
+                continue
+            keys = [self.values_of(k) for k in d.keys]
+            if any(k is None for k in keys):
+                continue
+            for mapping, what in d.values:
+                try:
+                    expected = lookup(mapping, keys)
+                except Exception:  # noqa: BLE001 - keys of another type
+                    continue
+                groups_by_keys.setdefault(tuple(d.keys), []).append((sid, what, expected))
+                ok, fill_groups = match_lookup(new, expected, fills)
+                if ok:
+                    return None, [(sid,)] + fill_groups, None, f"added {c!r}, a group statistic by {d.keys!r}"
+        for key, found in groups_by_keys.items():  # a smoothed encoding: group mean (or sum) and count
+            counts = [(s, e) for s, w, e in found if str(w) in ("count", "size", "value_counts")]
+            means = [(s, w, e) for s, w, e in found if str(w) in ("mean", "sum")]
+            for sm, w, m in means:
+                for sc, n in counts:
+                    mean = m if str(w) == "mean" else np.asarray(m, float) / np.asarray(n, float)
+                    if match_smoothed(new, mean, n):
+                        return None, [(sm,), (sc,)], None, f"added {c!r}, a smoothed group statistic by {list(key)!r}"
+        for x in {k for _, d in self.stats if d.kind == "columns" for k in d.values if k is not None and k != c}:
+            raw_x = self.values_of(x)
+            if raw_x is None:
+                continue
+            g = match_affine(raw_x, new, self.col_values(x))
+            if g:
+                return None, g, None, f"added {c!r}, {x!r} centred or scaled"
+        for x in self.D.columns:
+            if x == c:
+                continue
+            g = match_rowwise(self.D[x].to_numpy(), new, rowwise)
+            if g and len(g) and not match_rowwise(None, self.D[x].to_numpy(), rowwise):
+                return None, g, None, f"added {c!r}, {x!r} against a per-row statistic"
+        return None
+
+    # ---- the frame's choice of columns ----
+    def selection(self) -> list[tuple[int, str, str]]:
+        """(statistic id, evidence, description) when the frame's columns are the k best of
+        a recorded column score."""
+        out = []
+        cols = set(self.D.columns)
+        pairs: dict[int, tuple[list, dict]] = {}
+        for sid, d in self.stats:
+            if d.kind != "scores":
+                continue
+            if d.method in ("corr", "cov") and isinstance(d.values, dict):  # Series.corr: one pair
+                tgt = d.target
+                key = id(tgt)
+                for k2, (ids, sc) in pairs.items():
+                    other = self.trace._stat_data.get(ids[0])
+                    if other is not None and _same_series(other.target, tgt):
+                        key = k2
+                        break
+                ids, sc = pairs.setdefault(key, ([], {}))
+                ids.append(sid)
+                sc.update(d.values)
+                continue
+            if isinstance(d.values, dict):
+                candidates = [(d.values, getattr(d.target, "name", None))]
+            elif isinstance(d.values, pd.DataFrame):
+                candidates = [(d.values[t].drop(t).to_dict(), t) for t in d.values.columns if t not in cols]
+            else:
+                continue
+            for scores, t in candidates:
+                ev = match_topk(cols & set(scores), scores) if cols & set(scores) else None
+                if ev and (cols & set(scores)) and t not in cols:
+                    who = repr(t) if t is not None else "the target"
+                    out.append((sid, ev, f"kept the {len(cols & set(scores))} columns most correlated with {who}"))
+                    break
+        for ids, scores in pairs.values():
+            ev = match_topk(cols & set(scores), scores) if cols & set(scores) else None
+            if ev:
+                for sid in ids:
+                    out.append((sid, ev, f"kept the {len(cols & set(scores))} columns most correlated with the target"))
+        return out
+
+    # ---- put together ----
+    def run(self) -> None:
+        D = self.D
+        if not self.labels.is_unique or D.columns.has_duplicates:
+            return
+        hashed = self.trace._book.hashes(D)
+        if hashed is None:
+            return
+        names, H = hashed
+        self.H = H
+        self.state: dict[int, str] = {}
+        self._rowwise = self.rowwise()
+        explained: dict[int, tuple] = {}
+        new_cols: list[int] = []
+        for j, c in enumerate(names):
+            try:
+                res = self.column(j, c)
+            except Exception:  # noqa: BLE001 - an odd column is left alone
+                res = None
+            if res is not None:
+                explained[j] = res
+            elif self.state.get(j) == "new":
+                new_cols.append(j)
+        new_cols += [j for j, r in explained.items() if r[2] is None and j not in new_cols]
+        selection = self.selection()
+        if not explained and not selection:
+            return
+        keep = [j for j in range(len(names)) if j not in new_cols]
+        Hp = np.array(H, copy=True)
+        changed = np.zeros(len(D), dtype=bool)
+        for j, (mask, _, raw, _) in explained.items():
+            if raw is not None:
+                Hp[:, j] = column_hashes(pd.Series(raw))[1][:, 0]
+            changed |= True if mask is None else mask
+        parents = combine(Hp, keep) if keep else None
+        groups, uses, placements, weak = [], {}, {}, set()
+        for j, (_, gs, _, desc) in explained.items():
+            groups += gs
+            for g in gs:
+                for sid in g:
+                    uses.setdefault(sid, []).append(desc)
+        for sid, ev, desc in selection:
+            groups.append((sid,))
+            uses.setdefault(sid, []).append(desc)
+            if ev == "weak":
+                weak.add(sid)
+            changed[:] = True
+        space = parents if parents is not None else self.rows
+        for sid in {s for g in groups for s in g}:
+            placements[sid] = self.place(sid, space)
+        self.trace._derived_keys.add(id(D))
+        _register(self.trace, self.rows, parents if parents is not None else None, changed, list(dict.fromkeys(groups)),
+                  placements, uses, weak)
+
+    def place(self, sid: int, space: np.ndarray) -> list:
+        """The rows statistic ``sid`` read, as fingerprints: in this frame's raw space for its
+        rows, in other recorded frames' spaces for the rest, and in its own input's space."""
+        d = self.trace._stat_data[sid]
+        lab = d.labels
+        parts = []
+        try:
+            pos = self.labels.get_indexer(lab)
+        except Exception:  # noqa: BLE001
+            pos = np.full(len(lab), -1)
+        parts.append(space[pos[pos >= 0]])
+        outside = lab[pos < 0]
+        if len(outside):
+            for key, (names, H, index) in self.trace._book.frames.items():
+                if key == id(self.D) or not index.is_unique:
+                    continue
+                idx = index.get_indexer(outside)
+                if (idx >= 0).any():
+                    parts.append(combine(H[idx[idx >= 0]]))
+        parts.append(_own_rows(d))
+        return parts
+
+
+def _same_series(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    if isinstance(a, pd.Series) and isinstance(b, pd.Series) and len(a) == len(b) and a.name == b.name:
+        return bool(_eq_all(a.to_numpy(), b.to_numpy()))
+    return False
+
+
+def _eq_all(a: np.ndarray, b: np.ndarray) -> bool:
+    from ._util import _same_values
+
+    return len(a) == len(b) and bool(_same_values(np.asarray(a, dtype=object), np.asarray(b, dtype=object)).all())
+
+
+# --------------------------------------------------------------------------------------
+class _Array:
+    """A numeric array's columns against numpy statistics, aligned by position with the
+    statistic's input or with a recent split's rows at one fold's positions."""
+
+    def __init__(self, trace: Any, D: np.ndarray, rows: np.ndarray):
+        self.trace, self.D, self.rows = trace, D, rows
+        self.stats = [(sid, d) for sid, d in trace._stat_data.items() if isinstance(d.input, np.ndarray)]
+
+    def candidates(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """(raw hashes, raw float values, raw row fingerprints) of same-shaped raw data."""
+        n, d = self.D.shape
+        out = []
+        for sid, s in self.stats:
+            a = s.input
+            if a.ndim == 2 and a.shape == (n, d) and a.dtype.kind in "biuf":
+                H = column_hashes(a)[1]
+                out.append((H, a.astype(float), combine(H)))
+        for rec, SH, _ in self.trace._book.fold_sources:
+            if SH.shape[1] != d:
+                continue
+            sels = [np.arange(len(rec.rows))] if len(rec.rows) == n else []
+            sels += [idx for fold in rec.folds for idx in fold if len(idx) == n]
+            for sel in sels:
+                H = SH[sel]
+                out.append((H, H.view(np.float64), rec.rows[sel]))
+        return out
+
+    def col_values(self, j: int) -> list[tuple[int, set]]:
+        d = self.D.shape[1]
+        out = []
+        for sid, s in self.stats:
+            if s.kind != "columns":
+                continue
+            if j in s.values and s.input.ndim == 2 and s.input.shape[1] == d:
+                out.append((sid, set(s.values[j])))
+            elif None in s.values:
+                out.append((sid, set(s.values[None])))
+        return out
+
+    def run(self) -> None:
+        D = self.D
+        HD = column_hashes(D)[1]
+        best = None
+        for H, vals, fps in self.candidates():
+            same = [bool(np.array_equal(HD[:, j], H[:, j])) for j in range(D.shape[1])]
+            if all(same):
+                return  # raw data
+            if best is None or sum(same) > sum(best[0]):
+                best = (same, H, vals, fps)
+        explained: dict[int, tuple] = {}
+        if best is not None:
+            same, H, vals, fps = best
+            Dn = D.astype(float)
+            for j in range(D.shape[1]):
+                if same[j]:
+                    continue
+                cv = self.col_values(j)
+                hit = match_replace(vals[:, j], Dn[:, j], cv, [])
+                if hit:
+                    desc = "filled missing values" if np.isnan(vals[hit[0], j]).all() else "replaced values (a cap or clip)"
+                    explained[j] = (hit[0], hit[1], H[:, j], f"{desc} of column {j}")
+                    continue
+                g = match_affine(vals[:, j], Dn[:, j], cv)
+                if g:
+                    explained[j] = (None, g, H[:, j], f"centred or scaled column {j}")
+        selection = self.selection(HD)
+        if not explained and not selection:
+            return
+        groups, uses, placements, weak = [], {}, {}, set()
+        changed = np.zeros(len(D), dtype=bool)
+        parents = None
+        if explained:
+            Hp = np.array(HD, copy=True)
+            for j, (mask, gs, rawh, desc) in explained.items():
+                Hp[:, j] = rawh
+                changed |= True if mask is None else mask
+                groups += gs
+                for g in gs:
+                    for sid in g:
+                        uses.setdefault(sid, []).append(desc)
+            parents = combine(Hp)
+        for sid, ev, desc in selection:
+            groups.append((sid,))
+            uses.setdefault(sid, []).append(desc)
+            changed[:] = True
+            if ev == "weak":
+                weak.add(sid)
+        space = parents if parents is not None else self.rows
+        for sid in {s for g in groups for s in g}:
+            placements[sid] = self.place(sid, space)
+        _register(self.trace, self.rows, parents, changed, list(dict.fromkeys(groups)), placements, uses, weak)
+
+    def selection(self, HD: np.ndarray) -> list[tuple[int, str, str]]:
+        n, k = self.D.shape
+        digests = [hash(HD[:, j].tobytes()) for j in range(k)]
+        out = []
+        pairs: dict[int, tuple[list, dict]] = {}
+        for sid, s in self.stats:
+            if s.kind != "scores" or len(s.input) != n:
+                continue
+            A = s.input
+            HA = column_hashes(A)[1]
+            cols = [hash(HA[:, j].tobytes()) for j in range(HA.shape[1])]
+            R = s.values
+            p = A.shape[1]
+            if p == 1 and s.target is not None and R.shape == (2, 2):  # np.corrcoef(x_j, y): one pair
+                key = hash(np.ascontiguousarray(s.target).tobytes())
+                ids, sc = pairs.setdefault(key, ([], {}))
+                ids.append(sid)
+                sc[cols[0]] = float(R[0, 1])
+                continue
+            if not set(digests) <= set(cols) or k >= p:
+                continue
+            if s.target is not None and R.shape[0] == p + s.target.shape[1]:
+                options = [dict(zip(cols, R[p, :p]))]
+            else:
+                options = [dict(zip([c for i, c in enumerate(cols) if i != t], np.delete(R[t], t)))
+                           for t in range(min(p, R.shape[0])) if cols[t] not in digests]
+            for scores in options:
+                ev = match_topk(set(digests), scores)
+                if ev:
+                    out.append((sid, ev, f"kept the {k} columns most correlated with the target"))
+                    break
+        for ids, scores in pairs.values():
+            if set(digests) <= set(scores):
+                ev = match_topk(set(digests), scores)
+                if ev:
+                    out += [(sid, ev, f"kept the {k} columns most correlated with the target") for sid in ids]
+        return out
+
+    def place(self, sid: int, space: np.ndarray) -> list:
+        s = self.trace._stat_data[sid]
+        A = s.input
+        if s.kind == "scores" and len(A) == len(self.D):
+            return [space]  # read every row, at the same positions
+        if A.ndim == 2 and A.shape[1] == self.D.shape[1]:
+            return [combine(column_hashes(A)[1])]
+        located = _locate_1d(self.trace, A)
+        if located is None:
+            self.trace._gap("statistic_unplaced", self.trace._records[sid].label,
+                            "its value reached the data but the rows it read could not be matched")
+        return [located]
+
+
+def _locate_1d(trace: Any, a: np.ndarray) -> np.ndarray | None:
+    """The rows a 1-D statistic input was read from: one column of a recent split's data
+    at one fold's positions (or all of them)."""
+    v = a.ravel() if a.ndim == 2 and 1 in a.shape else a
+    if v.ndim != 1:
+        return None
+    hv = column_hashes(v)[1][:, 0]
+    for rec, SH, _ in trace._book.fold_sources:
+        sels = [np.arange(len(rec.rows))] if len(rec.rows) == len(v) else []
+        sels += [idx for fold in rec.folds for idx in fold if len(idx) == len(v)]
+        for sel in sels:
+            sub = SH[sel]
+            for j in range(SH.shape[1]):
+                if np.array_equal(sub[:, j], hv):
+                    return rec.rows[sel]
     return None
+
+
+# --------------------------------------------------------------------------------------
+def _elementwise(trace: Any, X: Any, rows: np.ndarray) -> None:
+    """``X`` is a recorded transform output re-expressed element by element (``astype``,
+    ``np.round``, ``clip``, ``np.log1p``...) but not its input re-expressed alike."""
+    D = None
+    for o in reversed(trace._outputs):
+        if o.values is None or getattr(o.values, "shape", None) != getattr(X, "shape", None):
+            continue
+        if len(o.rows) == len(rows) and np.array_equal(o.rows, rows):
+            return
+        if D is None:
+            D = _as_float(X)
+            if D is None:
+                return
+        O = _as_float(o.values)
+        if O is None or elementwise_match(D, O) is None:
+            continue
+        S = _as_float(o.source) if o.source is not None else None
+        if S is not None and S.shape == D.shape and elementwise_match(D, S) is not None:
+            continue  # as close to the raw input: raw data, not derived
+        trace._outputs.append(_Output(rows=rows, parents=o.rows, taint=o.taint))
+        return
+
+
+_EMPTY_ROWS = _EMPTY

@@ -194,8 +194,10 @@ def install(namespaces: list[dict]) -> None:
             _patch_sklearn()
             _patch_ducks(namespaces)
             _patch_train_test_split()
-            for owner, name, wrapper in _stats.patch_targets():
-                _set(owner, name, wrapper)
+            _stats.reset_budget()
+            for owner, name, make in _stats.patch_targets():
+                if name in vars(owner):
+                    _wrapper_for(owner, name, make)
             _wrapper_for(builtins, "__build_class__", _make_build_class)
         except BaseException:
             _undo(start)

@@ -186,11 +186,16 @@ class _Output:
     digests: tuple = ()  # one per output column, to recognise the columns inside other frames
     values: Any = None  # the output itself, while the block runs (element-wise links)
     source: Any = None  # the input it came from, while the block runs
+    changed: Any = None  # which rows carry the taint (default: rows that differ from their parents)
 
     def __post_init__(self) -> None:
         from ._util import _unique
 
         # Rows left unchanged carry nothing (an imputer passes complete rows through): only
         # changed rows are tainted.
-        changed = self.rows if self.parents is None else self.rows[self.rows != self.parents]
+        if self.changed is not None:
+            changed = self.rows[self.changed]
+        else:
+            changed = self.rows if self.parents is None else self.rows[self.rows != self.parents]
+        self.changed = None
         self.sorted_rows = _unique(changed)

@@ -28,6 +28,7 @@ class RowBook:
         self.keep: list[Any] = []  # objects stay alive so their ids stay unique
         self.fold_sources: list[tuple] = []  # (split, hashes, spare buffer?)
         self.not_fingerprinted: dict[str, int] = {}
+        self.fold_ids: set[int] = set()  # objects whose rows are one fold of a recorded split
 
     # ---- public ----------------------------------------------------------------------
     def fingerprint(self, X: Any) -> tuple[np.ndarray | None, int | None]:
@@ -98,12 +99,16 @@ class RowBook:
                 # For float64 arrays the raw bits are compared (no normalising pass: equal bits
                 # are equal values; a -0.0, stored as 0.0, just makes the rows hashed below).
                 fps = self.rows_of_a_fold(X.view(np.uint64)) if raw else None
-                if fps is None:
+                if fps is not None:
+                    self.fold_ids.add(key)
+                else:
                     names, H = column_hashes(self.dense(X))
                     if not raw:
                         fps = self.rows_of_a_fold(H)
                     if fps is None:
                         fps = combine(H)
+                    else:
+                        self.fold_ids.add(key)
                     if isinstance(X, pd.DataFrame) and H.shape[1] > 0:
                         fkey = key
                         self.frames[key] = (names, _frame_snapshot(H), X.index)
@@ -163,5 +168,6 @@ class RowBook:
         self.cache.clear()
         self.keep.clear()
         self.frames.clear()
+        self.fold_ids.clear()
         while self.fold_sources:
             self.drop_fold_source(-1)

@@ -170,39 +170,48 @@ def fit_saw_held_out(ctx: Any, s: Any, ix: Any) -> list[Finding]:
 
 def statistic_saw_held_out(ctx: Any, s: Any, ix: Any) -> list[Finding]:
     """A statistic computed in pandas/numpy on rows this split holds out reached the data
-    that was split (computed before the split) or that a model scored (computed after)."""
-    out = []
+    that was split (computed before the split) or that a model scored (computed after).
+    One finding per split, naming every such statistic and how it was used."""
     stats = [(ctx.records[r], None) for r in sorted(s.taint) if isinstance(ctx.records.get(r), StatRecord)]
     for k, scoring in enumerate(ctx.scoring(s, ix)):
         for p, pos in scoring:
-            stats += [(ctx.records[r], (k, pos, p)) for r in sorted(p.history)
+            stats += [(ctx.records[r], (k, pos)) for r in sorted(p.history)
                       if isinstance(ctx.records.get(r), StatRecord)]
+    hits = []
     for st, scored in stats:
         if st.rows is None or (st.id, s.id) in ctx.reported:
             continue
         seen_per_fold, seen_u = _seen_per_fold(ctx, st.id, ix)
         if scored is not None:
-            k, pos, p = scored
+            k, pos = scored
             seen_per_fold = [int((seen_u[pos] & ix.held_only[k][pos]).sum()) if j == k else 0
                              for j in range(len(s.folds))]
         if max(seen_per_fold) == 0:
             continue
         ctx.reported.add((st.id, s.id))
-        worst = int(np.argmax(seen_per_fold))
-        seen, held = seen_per_fold[worst], int(ix.held_only[worst].sum())
-        uses = "; ".join(dict.fromkeys(st.uses)) or "it shaped the data"
-        te = np.asarray(s.folds[worst][1])
-        when = "before the data was split by" if scored is None else "on rows held out by"
-        out.append(Finding(
-            "statistic_saw_held_out", "fail" if st.evidence == "exact" else "warn",
-            f"{st.label} was computed on {st.n_rows} rows {when} {_where(s)}: it read {seen} of the {held} held-out "
-            f"rows{_fold_txt(seen_per_fold, worst)}, and its value reached the model's data ({uses}). {_FIX_STAT}",
-            rows=capped_rows(te[seen_u[ix.inverse[te]]]) if scored is None else (),
-            evidence={"estimator": st.label, "statistic": st.label, "uses": list(dict.fromkeys(st.uses)),
-                      "splitter": s.splitter, "n_held_out_seen": seen, "n_held_out": held,
-                      "n_folds": len(s.folds), "held_out_seen_per_fold": seen_per_fold, "stat_rows": st.n_rows},
-        ))
-    return out
+        hits.append((st, scored is None, seen_per_fold, seen_u))
+    if not hits:
+        return []
+    st0, before, seen_per_fold, seen_u = max(hits, key=lambda h: max(h[2]))
+    worst = int(np.argmax(seen_per_fold))
+    seen, held = seen_per_fold[worst], int(ix.held_only[worst].sum())
+    labels = list(dict.fromkeys(h[0].label for h in hits))
+    uses = list(dict.fromkeys(u for h in hits for u in h[0].uses))
+    exact = any(h[0].evidence == "exact" for h in hits)
+    te = np.asarray(s.folds[worst][1])
+    when = "before the data was split by" if before else "on rows held out by"
+    what = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    verb = "was" if len(labels) == 1 else "were"
+    return [Finding(
+        "statistic_saw_held_out", "fail" if exact else "warn",
+        f"{what} {verb} computed on {st0.n_rows} rows {when} {_where(s)}: {'it' if len(labels) == 1 else 'they'} read "
+        f"{seen} of the {held} held-out rows{_fold_txt(seen_per_fold, worst)}, and the value reached the model's data "
+        f"({'; '.join(uses) or 'it shaped the data'}). {_FIX_STAT}",
+        rows=capped_rows(te[seen_u[ix.inverse[te]]]) if before else (),
+        evidence={"estimator": labels[0], "statistics": labels, "uses": uses, "splitter": s.splitter,
+                  "n_held_out_seen": seen, "n_held_out": held, "n_folds": len(s.folds),
+                  "held_out_seen_per_fold": seen_per_fold, "stat_rows": st0.n_rows},
+    )]
 
 
 def pool_scorers(ctx: Any, s: Any, ix: Any) -> None:

@@ -141,6 +141,8 @@ class Trace:
         self._state: dict[int, frozenset] = {}
         self._own_fit: dict[int, int | None] = {}
         self._stat_data: dict[int, Any] = {}  # statistic id -> what it read and gave (while the block runs)
+        self._derived: dict[int, Any] = {}  # objects already checked for derived data (while the block runs)
+        self._derived_keys: set[int] = set()  # frames found derived from statistics
         self._book = RowBook(P._local)
         self._findings: list | None = None
         self._evaluations: list | None = None
@@ -244,6 +246,7 @@ class Trace:
                     p.config, p.est = _config(p.est), None
         self._book.release()
         self._stat_data.clear()
+        self._derived.clear()
         for o in self._outputs:
             o.values = o.source = None
 
@@ -414,6 +417,9 @@ class Trace:
         if made is None:
             return
         label, kind, n, columns, data = made
+        if data is None:
+            self._gap("not_snapshotted", label, "a statistic on an array too large to copy: not followed")
+            return
         rec = StatRecord(id=self._next_id(), label=label, kind=kind, n_rows=n, time=self._now(), columns=columns)
         self.statistics.append(rec)
         self._add(rec)
