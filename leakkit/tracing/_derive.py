@@ -312,7 +312,6 @@ class _Frame:
         self.state: dict[int, str] = {}
         self._rowwise = self.rowwise()
         explained: dict[int, tuple] = {}
-        new_cols: list[int] = []
         for j, c in enumerate(names):
             try:
                 res = self.column(j, c)
@@ -320,9 +319,8 @@ class _Frame:
                 res = None
             if res is not None:
                 explained[j] = res
-            elif self.state.get(j) == "new":
-                new_cols.append(j)
-        new_cols += [j for j, r in explained.items() if r[2] is None and j not in new_cols]
+        # Columns a statistic created are left out of the raw rows; every other column stays.
+        new_cols = [j for j, r in explained.items() if r[2] is None]
         selection = self.selection()
         if not explained and not selection:
             return

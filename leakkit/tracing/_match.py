@@ -60,7 +60,8 @@ def match_replace(raw: np.ndarray, new: np.ndarray, values: list[tuple[int, set]
             return None
         groups[tuple(sorted(set(ids)))] = None
         by_value.setdefault(key, []).append(i)
-    # The raw values a statistic replaced were missing, or all beyond it on one side (a cap).
+    # The raw values a statistic replaced were missing, or all beyond it on one side (a cap):
+    # then every unchanged value sits on the other side of the cap.
     for u, idx in by_value.items():
         r = raw[idx]
         miss = pd.isna(r)
@@ -69,7 +70,15 @@ def match_replace(raw: np.ndarray, new: np.ndarray, values: list[tuple[int, set]
         if raw_num is None or new_num is None or not isinstance(u, float):
             return None
         rv = raw_num[idx][~miss]
-        if not ((rv > u).all() or (rv < u).all()):
+        kept = raw_num[~changed]
+        kept = kept[np.isfinite(kept)]
+        if (rv > u).all():
+            if (kept > u).any():
+                return None
+        elif (rv < u).all():
+            if (kept < u).any():
+                return None
+        else:
             return None
     return changed, list(groups)
 
