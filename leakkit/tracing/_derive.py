@@ -24,6 +24,7 @@ from ._lineage import _as_float, elementwise_match
 from ._match import lookup, match_affine, match_lookup, match_replace, match_rowwise, match_smoothed, match_topk
 from ._records import StatRecord, _Output
 from ._util import _EMPTY, _unique
+from ._windows import window_reads
 
 
 def derive(trace: Any, X: Any, rows: np.ndarray) -> None:
@@ -331,7 +332,11 @@ class _Frame:
             if raw is not None:
                 Hp[:, j] = column_hashes(pd.Series(raw))[1][:, 0]
             changed |= True if mask is None else mask
-        parents = combine(Hp, keep) if keep else None
+        parents = self.wide_parents(names, keep, Hp)
+        if parents is None and keep:
+            parents = combine(Hp, keep)
+            if len(_unique(parents)) < 0.5 * len(_unique(self.rows)):
+                parents = None  # what is left does not tell the rows apart: no link
         groups, uses, placements, weak = [], {}, {}, set()
         for j, (_, gs, _, desc) in explained.items():
             groups += gs
@@ -347,9 +352,38 @@ class _Frame:
         space = parents if parents is not None else self.rows
         for sid in {s for g in groups for s in g}:
             placements[sid] = self.place(sid, space)
+            d = self.trace._stat_data[sid]
+            if d.window is not None:  # what each row of this data read
+                w = window_reads(d.input.index, d.groups, d.window, self.labels, space)
+                if w is not None:
+                    self.trace._records[sid].windows.append(w)
         self.trace._derived_keys.add(id(D))
         _register(self.trace, self.rows, parents if parents is not None else None, changed, list(dict.fromkeys(groups)),
                   placements, uses, weak)
+
+    def wide_parents(self, names: list, keep: list, Hp: np.ndarray) -> np.ndarray | None:
+        """The raw rows of this frame as full rows of a recorded frame (a statistic's input,
+        a split's data) holding every kept column with the same values at the same labels:
+        the widest such frame, so the raw rows stay told apart."""
+        best = None
+        want = [names[j] for j in keep]
+        cands = [(d.input.columns, lambda d=d: column_hashes(d.input)[1], d.input.index)
+                 for _, d in self.stats if isinstance(d.input, pd.DataFrame)]
+        cands += [(fn, lambda H=H: H, index) for key, (fn, H, index) in self.trace._book.frames.items()
+                  if key != id(self.D) and key not in self.trace._derived_keys]
+        for cols, hashes, index in cands:
+            cols = list(cols)
+            if len(cols) <= len(want) and best is not None:
+                continue
+            if not set(want) <= set(cols) or (best is not None and len(cols) <= best[0]):
+                continue
+            idx = self._indexer(index)
+            if idx is None:
+                continue
+            H = hashes()[idx]
+            if all(np.array_equal(H[:, cols.index(c)], Hp[:, j]) for j, c in zip(keep, want)):
+                best = (len(cols), H)
+        return combine(best[1]) if best is not None else None
 
     def place(self, sid: int, space: np.ndarray) -> list:
         """The rows statistic ``sid`` read, as fingerprints: in this frame's raw space for its
@@ -518,6 +552,30 @@ class _Array:
                 if ev:
                     out += [(sid, ev, f"kept the {k} columns most correlated with the target") for sid in ids]
         return out
+
+    def wide_parents(self, names: list, keep: list, Hp: np.ndarray) -> np.ndarray | None:
+        """The raw rows of this frame as full rows of a recorded frame (a statistic's input,
+        a split's data) holding every kept column with the same values at the same labels:
+        the widest such frame, so the raw rows stay told apart."""
+        best = None
+        want = [names[j] for j in keep]
+        cands = [(d.input.columns, lambda d=d: column_hashes(d.input)[1], d.input.index)
+                 for _, d in self.stats if isinstance(d.input, pd.DataFrame)]
+        cands += [(fn, lambda H=H: H, index) for key, (fn, H, index) in self.trace._book.frames.items()
+                  if key != id(self.D) and key not in self.trace._derived_keys]
+        for cols, hashes, index in cands:
+            cols = list(cols)
+            if len(cols) <= len(want) and best is not None:
+                continue
+            if not set(want) <= set(cols) or (best is not None and len(cols) <= best[0]):
+                continue
+            idx = self._indexer(index)
+            if idx is None:
+                continue
+            H = hashes()[idx]
+            if all(np.array_equal(H[:, cols.index(c)], Hp[:, j]) for j, c in zip(keep, want)):
+                best = (len(cols), H)
+        return combine(best[1]) if best is not None else None
 
     def place(self, sid: int, space: np.ndarray) -> list:
         s = self.trace._stat_data[sid]

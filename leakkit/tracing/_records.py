@@ -122,6 +122,7 @@ class StatRecord:
     alternatives: tuple = ()
     requires_fit: bool = True
     evidence: str = "exact"  # "exact", or "weak" (a column choice a few picks could match by chance)
+    windows: list = field(default_factory=list)  # for a window statistic: what each derived row read
 
     @property
     def estimator(self) -> str:  # the name rules print, like a fit's

@@ -21,6 +21,7 @@ from .._findings import Finding, capped_rows
 from ._records import StatRecord
 from ._analysis import HAND_SPLIT
 from ._util import _contains
+from ._windows import held_reads
 
 _FIX_FIT = ("Fit it on the training rows only: put it in a Pipeline with the model and split (or cross-validate) "
             "the raw data.")
@@ -179,6 +180,12 @@ def statistic_saw_held_out(ctx: Any, s: Any, ix: Any) -> list[Finding]:
                       if isinstance(ctx.records.get(r), StatRecord)]
     hits = []
     for st, scored in stats:
+        if st.windows and (st.id, s.id) not in ctx.reported:
+            per_fold = _window_reads_per_fold(ctx, st, ix)
+            if max(per_fold) > 0:
+                ctx.reported.add((st.id, s.id))
+                hits.append((st, True, per_fold, None))
+            continue
         if st.rows is None or (st.id, s.id) in ctx.reported:
             continue
         seen_per_fold, seen_u = _seen_per_fold(ctx, st.id, ix)
@@ -207,11 +214,29 @@ def statistic_saw_held_out(ctx: Any, s: Any, ix: Any) -> list[Finding]:
         f"{what} {verb} computed on {st0.n_rows} rows {when} {_where(s)}: {'it' if len(labels) == 1 else 'they'} read "
         f"{seen} of the {held} held-out rows{_fold_txt(seen_per_fold, worst)}, and the value reached the model's data "
         f"({'; '.join(uses) or 'it shaped the data'}). {_FIX_STAT}",
-        rows=capped_rows(te[seen_u[ix.inverse[te]]]) if before else (),
+        rows=capped_rows(te[seen_u[ix.inverse[te]]]) if before and seen_u is not None else (),
         evidence={"estimator": labels[0], "statistics": labels, "uses": uses, "splitter": s.splitter,
                   "n_held_out_seen": seen, "n_held_out": held, "n_folds": len(s.folds),
                   "held_out_seen_per_fold": seen_per_fold, "stat_rows": st0.n_rows},
     )]
+
+
+def _window_reads_per_fold(ctx: Any, st: Any, ix: Any) -> list[int]:
+    """For a window statistic (lags, rolling windows): per fold, how many held-out rows the
+    values of training rows read."""
+    out = []
+    for k in range(len(ix.folds)):
+        total = 0
+        for w in st.windows:
+            roots = ctx.resolve(w.rows)
+            idx = np.searchsorted(ix.uniq, roots)
+            idx[idx == len(ix.uniq)] = 0
+            found = ix.uniq[idx] == roots if len(ix.uniq) else np.zeros(len(roots), dtype=bool)
+            held = found & ix.held_only[k][idx]
+            train = found & ix.tr_masks[k][idx] & ~ix.te_masks[k][idx]
+            total += held_reads(w, held, train)[1]
+        out.append(total)
+    return out
 
 
 def pool_scorers(ctx: Any, s: Any, ix: Any) -> None:

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from . import _patching as P
+from . import _windows
 
 SNAPSHOT_LIMIT = 256 << 20  # bytes of numpy inputs copied per trace
 
@@ -41,10 +42,10 @@ class StatData:
     ``"groups"`` (a mapping per group key), ``"rows"`` (a value per input row),
     ``"scores"`` (a score per column, against a target)."""
 
-    __slots__ = ("kind", "input", "labels", "names", "values", "keys", "target", "method")
+    __slots__ = ("kind", "input", "labels", "names", "values", "keys", "target", "method", "window", "groups")
 
     def __init__(self, kind: str, input: Any, *, values: Any = None, keys: Any = None, target: Any = None,
-                 method: str = ""):
+                 method: str = "", window: Any = None, groups: Any = None):
         self.kind = kind
         self.input = input
         self.labels = input.index if isinstance(input, (pd.DataFrame, pd.Series)) else None
@@ -58,6 +59,8 @@ class StatData:
         self.keys = keys
         self.target = target
         self.method = method
+        self.window = window  # (lo, hi) offsets of the rows each output row read (see _windows)
+        self.groups = groups  # group code of each input row, for windows within groups
 
 
 def _plain(v: Any) -> Any:
@@ -223,6 +226,10 @@ def _gb_label(gb: Any, keys: list, what: str) -> str:
     return f"groupby({keys[0]!r}){sel_txt}.{what}" if len(keys) == 1 else f"groupby({keys!r}){sel_txt}.{what}"
 
 
+_WHOLE = {"mean", "median", "sum", "std", "var", "min", "max", "count", "size", "nunique", "first", "last", "prod",
+          "sem", "skew", "quantile", "rank", "idxmax", "idxmin", "any", "all"}
+
+
 def _rec_group(name: str):
     def rec(args: tuple, kwargs: dict, result: Any):
         gb = args[0]
@@ -235,12 +242,35 @@ def _rec_group(name: str):
         func = args[1] if len(args) > 1 else kwargs.get("func", kwargs.get("arg"))
         fname = func if isinstance(func, str) else getattr(func, "__name__", name)
         what = f"{name}({fname!r})" if name in ("transform", "agg", "aggregate") and func is not None else f"{name}()"
+        if name in ("shift", "diff", "pct_change"):
+            what = f"{name}({kwargs.get('periods', args[1] if len(args) > 1 else 1)})"
         label = _gb_label(gb, keys, what)
         obj = getattr(gb, "obj", None)
         n = len(frame)
+        window = groups = None
+        if name in ("shift", "diff", "pct_change", "cumsum", "cumcount", "cummax", "cummin", "cumprod") or (
+                name == "transform" and isinstance(func, str) and func not in _WHOLE):
+            m = func if name == "transform" else name
+            window = _windows.spec(m, kwargs.get("periods", args[2] if name == "transform" and len(args) > 2
+                                              else (args[1] if name != "transform" and len(args) > 1 else 1)))
+            if window is None:
+                return label, "unfollowed", n, (), None
+        elif name == "transform" and callable(func):
+            found = _probe_groups(gb, func)
+            if found is None:
+                return label, "unfollowed", n, (), None
+            if found == "row":
+                return None
+            if found != "group":
+                window = found
+        if window is not None:
+            groups = _codes(gb)
         if isinstance(result, (pd.Series, pd.DataFrame)) and len(result) == n and result.index.equals(obj.index):
             cols = [result] if isinstance(result, pd.Series) else [result[c] for c in result.columns]
-            return label, "rows", n, tuple(keys), StatData("rows", frame, values=cols, keys=keys, method=name)
+            return label, "rows", n, tuple(keys), StatData("rows", frame, values=cols, keys=keys, method=name,
+                                                              window=window, groups=groups)
+        if window is not None:
+            return None
         mappings = []
         if isinstance(result, pd.Series):
             mappings.append((result, result.name))
@@ -252,6 +282,84 @@ def _rec_group(name: str):
         if not mappings or result.index.nlevels != len(keys):
             return None
         return label, "groups", n, tuple(keys), StatData("groups", frame, values=mappings, keys=keys, method=name)
+    return rec
+
+
+def _codes(gb: Any) -> np.ndarray | None:
+    try:
+        return gb.ngroup().to_numpy()
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _probe_groups(gb: Any, func: Any) -> Any:
+    """Which rows a transform's function reads, probed on the largest group's values."""
+    obj = getattr(gb, "obj", None)
+    if not isinstance(obj, pd.Series):
+        return None
+    codes = _codes(gb)
+    if codes is None or not len(codes):
+        return None
+    largest = np.bincount(codes[codes >= 0]).argmax()
+    return _windows.probe(func, obj[codes == largest])
+
+
+# --------------------------------------------------------------------------------------
+# windows: shift, diff, cumulative sums, rolling / expanding / ewm
+# --------------------------------------------------------------------------------------
+def _rec_window(name: str):
+    def rec(args: tuple, kwargs: dict, result: Any):
+        obj = args[0]
+        if not isinstance(obj, (pd.Series, pd.DataFrame)) or len(obj) < 2 or kwargs.get("freq") is not None:
+            return None
+        if not _axis_rows(kwargs, (), 0) or not isinstance(result, (pd.Series, pd.DataFrame)):
+            return None
+        periods = kwargs.get("periods", args[1] if len(args) > 1 else 1)
+        window = _windows.spec(name, periods)
+        who = f"{obj.name!r}" if isinstance(obj, pd.Series) and obj.name is not None else type(obj).__name__
+        label = f"{who} {name}({periods})" if name in ("shift", "diff", "pct_change") else f"{who} {name}()"
+        if window is None:
+            return label, "unfollowed", len(obj), (), None
+        cols = [result] if isinstance(result, pd.Series) else [result[c] for c in result.columns]
+        return label, "rows", len(obj), tuple(c.name for c in cols), StatData(
+            "rows", obj, values=cols, method=name, window=window)
+    return rec
+
+
+def _rec_rolling(name: str):
+    def rec(args: tuple, kwargs: dict, result: Any):
+        r = args[0]
+        obj = getattr(r, "obj", None)
+        if not isinstance(obj, (pd.Series, pd.DataFrame)) or len(obj) < 2:
+            return None
+        kind = type(r).__name__
+        if "Expanding" in kind:
+            window, what = _windows.spec("expanding"), "expanding()"
+        elif "ExponentialMoving" in kind:
+            window, what = _windows.spec("ewm"), "ewm()"
+        else:
+            window = _windows.spec("rolling", window=getattr(r, "window", None), center=bool(getattr(r, "center", False)))
+            what = f"rolling({getattr(r, 'window', '?')}{', center=True' if getattr(r, 'center', False) else ''})"
+        who = f"{obj.name!r}" if isinstance(obj, pd.Series) and obj.name is not None else type(obj).__name__
+        label = f"{who} {what}.{name}()"
+        if window is None or not isinstance(result, (pd.Series, pd.DataFrame)):
+            return label, "unfollowed", len(obj), (), None
+        groups = None
+        if "GroupBy" in kind:  # the result is indexed by (group keys..., row label)
+            nk = result.index.nlevels - 1
+            if nk < 1:
+                return label, "unfollowed", len(obj), (), None
+            keys = pd.MultiIndex.from_arrays([result.index.get_level_values(i) for i in range(nk)]) if nk > 1 \
+                else result.index.get_level_values(0)
+            result = result.droplevel(list(range(nk)))
+            per_row = pd.Series(pd.factorize(keys)[0], index=result.index).reindex(obj.index)
+            if per_row.isna().any():
+                return label, "unfollowed", len(obj), (), None
+            groups = per_row.to_numpy(dtype=np.intp)
+            label = f"groupby(...){label[len(who):]}" if who else label
+        cols = [result] if isinstance(result, pd.Series) else [result[c] for c in result.columns]
+        return label, "rows", len(obj), tuple(c.name for c in cols), StatData(
+            "rows", obj, values=cols, method=name, window=window, groups=groups)
     return rec
 
 
@@ -388,7 +496,10 @@ def _wrapping(recorder: Any):
 
 _PD_REDUCE = ("mean", "median", "quantile", "std", "var", "min", "max", "sum", "mode", "describe")
 _GB_REDUCE = ("mean", "median", "std", "var", "min", "max", "sum", "count", "size", "quantile", "first", "last",
-              "nunique", "agg", "aggregate", "transform", "rank")
+              "nunique", "agg", "aggregate", "transform", "rank", "shift", "diff", "pct_change", "cumsum",
+              "cumcount", "cummax", "cummin")
+_PD_WINDOW = ("shift", "diff", "pct_change", "cumsum", "cummax", "cummin")
+_ROLL = ("mean", "sum", "std", "var", "min", "max", "median", "count")
 _NP = ("mean", "nanmean", "median", "nanmedian", "std", "nanstd", "var", "nanvar", "min", "max", "amin", "amax",
        "nanmin", "nanmax", "percentile", "nanpercentile", "quantile", "nanquantile", "ptp")
 
@@ -409,6 +520,15 @@ def patch_targets() -> list[tuple[Any, str, Any]]:
         for name in ("corr", "corrwith", "cov"):
             if name in vars(owner):
                 out.append((owner, name, _wrapping(_rec_corr(name))))
+        for name in _PD_WINDOW:
+            if name in vars(owner):
+                out.append((owner, name, _wrapping(_rec_window(name))))
+    from pandas.core.window import ewm, expanding, rolling
+
+    for owner in (rolling.RollingAndExpandingMixin, rolling.Rolling, expanding.Expanding, ewm.ExponentialMovingWindow):
+        for name in _ROLL:
+            if name in vars(owner):
+                out.append((owner, name, _wrapping(_rec_rolling(name))))
     for owner in (pd.Series, base.IndexOpsMixin):
         if "value_counts" in vars(owner):
             out.append((owner, "value_counts", _wrapping(_rec_value_counts)))

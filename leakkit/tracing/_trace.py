@@ -417,6 +417,10 @@ class Trace:
         if made is None:
             return
         label, kind, n, columns, data = made
+        if kind == "unfollowed":
+            self._gap("statistic_unfollowed", label, "which rows each value read could not be told (a time-based "
+                                                      "window, or a function with no clear pattern): not followed")
+            return
         if data is None:
             self._gap("not_snapshotted", label, "a statistic on an array too large to copy: not followed")
             return
