@@ -3,8 +3,6 @@
 Each leaky script must give the expected finding; each clean one must give none. The
 scripts use numpy arrays, pandas frames and sparse text matrices.
 """
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest

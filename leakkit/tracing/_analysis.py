@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ._lineage import build_resolver
-from ._records import Evaluation, FitRecord, PredictRecord, SplitRecord, StatRecord
+from ._records import Evaluation, FitRecord, PredictRecord, SplitRecord
 from ._util import _EMPTY, _contains, _unique
 
 # An identity check on a split whose data has fewer distinct rows than this fraction of its
@@ -174,7 +174,7 @@ def _reconstruct_parallel(trace: Any) -> None:
             trace._gap("worker_processes", what, "fits ran in worker processes: the folds were recorded, the fits "
                                                  "were not", len(s.folds))
             continue
-        from ._trace import _config, _label, _requires_fit
+        from ._estimators import _config, _label, _requires_fit
 
         trace._gap("worker_processes", what, "fits ran in worker processes: each fold's training and test rows "
                                              "were recorded from the caller, the steps inside each fit were not",

@@ -272,7 +272,7 @@ def declared_duplicates(ctx: Any) -> list[Finding]:
 def _config_of(p: Any) -> str:
     if p.config is not None:
         return p.config
-    from ._trace import _config
+    from ._estimators import _config
 
     est = p.est() if isinstance(p.est, weakref.ref) else p.est
     return _config(est) if est is not None else f"{p.estimator}@{p.owner}"

@@ -11,10 +11,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._rows import is_sparse, n_rows
+from .._rows import n_rows
 from . import _patching as P
 from ._lineage import taint_of
 from ._records import CoverageGap, FitRecord, PredictRecord, SplitRecord, StatRecord, _Output
+from ._estimators import _check_held_out_part, _config, _is_outlier_detector, _label, _requires_fit, _supervised
 from ._rowbook import RowBook
 
 __all__ = ["Trace", "CoverageError"]
@@ -23,87 +24,6 @@ __all__ = ["Trace", "CoverageError"]
 class CoverageError(RuntimeError):
     """Raised when a ``trace(strict=True)`` block ends and the tracer could not see part of
     the work (see :attr:`Trace.coverage`)."""
-
-
-def _label(est: Any) -> str:
-    return type(est).__name__
-
-
-def _config(est: Any) -> str:
-    try:
-        params = est.get_params(deep=True)
-        items = sorted((k, repr(v)) for k, v in params.items())
-        return f"{type(est).__name__}({items!r})"
-    except Exception:  # noqa: BLE001 - a broken get_params must not break the user's code
-        return f"{type(est).__name__}@{id(est)}"
-
-
-_REQUIRES_FIT: dict[type, bool] = {}
-
-
-def _requires_fit(est: Any) -> bool:
-    """Whether the estimator learns anything in fit (sklearn's ``requires_fit`` tag)."""
-    cls = type(est)
-    hit = _REQUIRES_FIT.get(cls)
-    if hit is None:
-        try:
-            hit = bool(est.__sklearn_tags__().requires_fit)
-        except Exception:  # noqa: BLE001 - an estimator without tags is assumed to learn
-            hit = True
-        _REQUIRES_FIT[cls] = hit
-    return hit
-
-
-_KINDS: dict[type, tuple[bool, bool]] = {}
-
-
-def _kind(est: Any) -> tuple[bool, bool]:
-    """(supervised, outlier detector) of an estimator's class, cached. Predictions of a
-    supervised model are evaluations: a classifier's or regressor's, or any model with
-    ``predict`` that is not a clusterer or an outlier detector."""
-    cls: Any = type(est)
-    inner = getattr(est, "steps", None) or getattr(est, "estimator", None)
-    if isinstance(inner, list) and inner and isinstance(inner[-1], tuple):
-        inner = inner[-1][1]
-    if inner is not None:  # a meta-estimator is what it wraps
-        cls = (cls, type(inner))
-    hit = _KINDS.get(cls)
-    if hit is None:
-        sup, outlier = None, False
-        try:
-            from sklearn.base import ClusterMixin, OutlierMixin, is_classifier, is_regressor
-
-            outlier = isinstance(est, OutlierMixin)
-            if is_classifier(est) or is_regressor(est):
-                sup = True
-            elif outlier or isinstance(est, ClusterMixin):
-                sup = False
-        except Exception:  # noqa: BLE001 - tags of an odd estimator
-            pass
-        if sup is None:
-            sup = hasattr(est, "predict") or hasattr(est, "predict_proba")
-        hit = _KINDS[cls] = (bool(sup), bool(outlier))
-    return hit
-
-
-def _supervised(est: Any) -> bool:
-    return _kind(est)[0]
-
-
-def _is_outlier_detector(est: Any) -> bool:
-    return _kind(est)[1]
-
-
-def _check_held_out_part(part: Any, where: str) -> None:
-    ok = isinstance(part, (np.ndarray, pd.DataFrame, pd.Series)) or is_sparse(part)
-    if not ok:
-        raise TypeError(
-            f"{where}: expected the held-out rows as a numpy array, DataFrame or sparse matrix (or a list of "
-            f"those), got {type(part).__name__}; wrap plain rows with np.asarray(rows).")
-    if n_rows(part) == 0:
-        raise ValueError(f"{where}: the held-out rows are empty (0 rows); pass the test rows themselves.")
-    if isinstance(part, np.ndarray) and part.ndim not in (1, 2):
-        raise ValueError(f"{where}: expected a 1- or 2-dimensional array of rows, got {part.ndim} dimensions.")
 
 
 class Trace:
@@ -271,7 +191,7 @@ class Trace:
         hit[0] += count
 
     def _other_thread(self) -> None:
-        self._gap("other_threads", f"thread other than the one that opened the trace",
+        self._gap("other_threads", "thread other than the one that opened the trace",
                   "calls made in other threads are not recorded by this trace")
 
     def _taint_of(self, fps: np.ndarray | None) -> frozenset:
