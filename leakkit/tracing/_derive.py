@@ -77,7 +77,8 @@ def _register(trace: Any, rows: np.ndarray, parents: np.ndarray | None, changed:
         trace._add(alt)
         taint.add(alt.id)
     if taint:
-        trace._outputs.append(_Output(rows=rows, parents=parents, taint=frozenset(taint), changed=changed))
+        trace._outputs.append(_Output(rows=rows, parents=parents, taint=frozenset(taint), changed=changed,
+                                      statistic=True))
 
 
 def _distinct(recs: dict, group: tuple) -> list:

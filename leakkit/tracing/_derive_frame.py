@@ -155,11 +155,15 @@ class _Frame:
             g = match_affine(raw_x, new, self.col_values(x))
             if g:
                 return None, g, None, f"added {c!r}, {x!r} centred or scaled"
-        for x in self.D.columns:
+        sources = list(self.D.columns) + [n for _, d in self.stats if d.kind == "rows" for n in (d.names or ())]
+        for x in dict.fromkeys(sources):
             if x == c:
                 continue
-            g = match_rowwise(self.D[x].to_numpy(), new, rowwise)
-            if g and len(g) and not match_rowwise(None, self.D[x].to_numpy(), rowwise):
+            raw_x = self.values_of(x)
+            if raw_x is None or match_rowwise(None, raw_x, rowwise):
+                continue
+            g = match_rowwise(raw_x, new, rowwise)
+            if g:
                 return None, g, None, f"added {c!r}, {x!r} against a per-row statistic"
         return None
 
@@ -239,7 +243,7 @@ class _Frame:
         parents = self.wide_parents(names, keep, Hp)
         if parents is None and keep:
             parents = combine(Hp, keep)
-            if len(_unique(parents)) < 0.5 * len(_unique(self.rows)):
+            if len(_unique(parents)) < len(_unique(self.rows)):
                 parents = None  # what is left does not tell the rows apart: no link
         groups, uses, placements, weak = [], {}, {}, set()
         for j, (_, gs, _, desc) in explained.items():

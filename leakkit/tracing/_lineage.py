@@ -110,7 +110,14 @@ def taint_of(fps: np.ndarray | None, outputs: list) -> frozenset:
         return frozenset()
     out: set = set()
     for o in outputs:
-        if o.taint - out and _contains(fps, o.sorted_rows).any():
+        if not (o.taint - out):
+            continue
+        hit = _contains(fps, o.sorted_rows)
+        # A transform's output row anywhere in the data carries its fit. A row derived from a
+        # statistic can coincide with another statistic's derived row (two training folds'
+        # group means agree on a small group): such data carries it only when most of its rows
+        # are among that statistic's derived rows (the data itself, or a part of it).
+        if hit.any() if not o.statistic else hit.sum() >= 0.5 * min(len(fps), len(o.sorted_rows)):
             out |= o.taint
     return frozenset(out)
 

@@ -29,12 +29,28 @@ from ._util import _same_values
 _REL = 1e-7  # relative tolerance of a recomputed affine relation
 
 
+_NS_UNITS = (1e9, 6e10, 3.6e12, 8.64e13, 6.048e14)  # a second, minute, hour, day, week in nanoseconds
+
+
 def _num(a: Any) -> np.ndarray | None:
+    """Floats (dates as nanoseconds), or None."""
+    arr = np.asarray(a)
+    if arr.dtype.kind == "M":
+        ns = arr.astype("datetime64[ns]").view(np.int64).astype(np.float64)
+        ns[np.isnat(arr)] = np.nan
+        return ns
+    if arr.dtype == object and len(arr) and isinstance(arr[0], pd.Timestamp):
+        return _num(pd.to_datetime(arr).to_numpy())
     try:
-        out = np.asarray(a, dtype=np.float64)
+        return np.asarray(arr, dtype=np.float64)
     except (TypeError, ValueError):
         return None
-    return out
+
+
+def _value(v: Any) -> float | None:
+    if isinstance(v, pd.Timestamp):
+        return float(v.value)
+    return float(v) if isinstance(v, float) and np.isfinite(v) else None
 
 
 def match_replace(raw: np.ndarray, new: np.ndarray, values: list[tuple[int, set]],
@@ -111,14 +127,15 @@ def match_affine(raw: np.ndarray, new: np.ndarray, values: list[tuple[int, set]]
     center, scale = -beta / alpha, 1.0 / alpha
     if abs(alpha - 1) <= 1e-12 and abs(beta) <= 1e-12 * scale_n:
         return None  # unchanged
-    flat = [(sid, float(v)) for sid, vals in values for v in vals if isinstance(v, float) and np.isfinite(v)]
+    dates = np.asarray(raw).dtype.kind == "M"
+    flat = [(sid, x) for sid, vals in values for v in vals for x in [_value(v)] if x is not None]
     c_ids = [sid for sid, v in flat if _close(center, v, spread)]
     trivial_c = abs(center) <= 1e-9 * spread
     s_ids = [sid for sid, v in flat if v != 0 and _close(scale, v, 0.0)]
     if not s_ids and len(flat) > 1:  # a range: max - min
         pairs = [(a, b) for (a, va), (b, vb) in combinations(flat, 2) if _close(abs(scale), abs(va - vb), 0.0)]
         s_ids = sorted({x for p in pairs for x in p})
-    trivial_s = _close(scale, 1.0, 0.0)
+    trivial_s = _close(scale, 1.0, 0.0) or (dates and any(_close(abs(scale), u, 0.0) for u in _NS_UNITS))
     if (not c_ids and not trivial_c) or (not s_ids and not trivial_s) or (trivial_c and trivial_s):
         return None
     out = []

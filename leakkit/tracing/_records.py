@@ -188,6 +188,7 @@ class _Output:
     values: Any = None  # the output itself, while the block runs (element-wise links)
     source: Any = None  # the input it came from, while the block runs
     changed: Any = None  # which rows carry the taint (default: rows that differ from their parents)
+    statistic: bool = False  # derived from statistics: carried only by data mostly made of these rows
 
     def __post_init__(self) -> None:
         from ._util import _unique

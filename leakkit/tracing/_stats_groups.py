@@ -111,6 +111,9 @@ def _rec_group(name: str):
                                                               window=window, groups=groups)
         if window is not None:
             return None
+        if isinstance(result, pd.DataFrame) and set(keys) <= set(result.columns) and not set(keys) & set(
+                result.index.names):  # as_index=False: the keys came back as columns
+            result = result.set_index(keys)
         mappings = []
         if isinstance(result, pd.Series):
             mappings.append((result, result.name))
