@@ -207,7 +207,7 @@ def evaluations(ctx: Context, eval_splits: list[SplitRecord]) -> tuple[list[Eval
         if fr is None:
             out.append(Evaluation(p.estimator, p.method, len(pr), None, None, None, None, p.id, p.model_fit))
             continue
-        n_held = int((~_contains(pr, ctx.sorted_roots_of(p.model_fit))).sum())
+        n_held = None
         cover = None
         for s in reversed(eval_splits):
             if s.time >= p.time:
@@ -219,7 +219,11 @@ def evaluations(ctx: Context, eval_splits: list[SplitRecord]) -> tuple[list[Eval
             k = next((k for k in range(len(s.folds)) if ix.te_masks[k][pos].all()), None)
             if k is not None:
                 cover = (s.splitter, k + 1)
+                if ix.fold_side(fr) == (k, False):  # cross-validation's own fold model: no sorting
+                    n_held = int((~ix.tr_masks[k][pos]).sum())
                 break
+        if n_held is None:
+            n_held = int((~_contains(pr, ctx.sorted_roots_of(p.model_fit))).sum())
         if cover is None and n_held and n_held >= 0.5 * len(pr) and _supervised(p):
             key = hash(_unique(pr).tobytes())
             g = groups.setdefault(key, {"te": pr, "preds": [], "fits": set(), "time": p.time})

@@ -104,10 +104,15 @@ def _intersect(arrays: list[np.ndarray]) -> np.ndarray:
 
 
 def _own_rows(data: Any) -> np.ndarray | None:
-    try:
-        return combine(column_hashes(data.input)[1])
-    except Exception:  # noqa: BLE001
-        return None
+    """Fingerprints of a statistic's input rows on its own columns (computed once)."""
+    own = getattr(data, "_own", None)
+    if own is None:
+        try:
+            own = combine(column_hashes(data.input)[1])
+        except Exception:  # noqa: BLE001
+            own = np.zeros(0, dtype=np.uint64)
+        data._own = own
+    return own
 
 
 # --------------------------------------------------------------------------------------

@@ -307,6 +307,7 @@ class _Frame:
             pos = np.full(len(lab), -1)
         parts.append(space[pos[pos >= 0]])
         outside = lab[pos < 0]
+        placed = np.zeros(len(outside), dtype=bool)
         if len(outside):
             for key, (names, H, index) in self.trace._book.frames.items():
                 if key == id(self.D) or not index.is_unique:
@@ -314,9 +315,11 @@ class _Frame:
                 idx = index.get_indexer(outside)
                 if (idx >= 0).any():
                     parts.append(combine(H[idx[idx >= 0]]))
-        from ._derive import _own_rows
+                    placed |= idx >= 0
+        if not placed.all():  # rows met nowhere else: in the statistic's own columns (aliased later)
+            from ._derive import _own_rows
 
-        parts.append(_own_rows(d))
+            parts.append(_own_rows(d))
         return parts
 
 

@@ -78,15 +78,40 @@ def _dispatch(est: Any, name: str, bound: Any, args: tuple, kwargs: dict) -> Any
     inside_search = any(_is_search(e) and m in _FIT_METHODS for e, m, _ in stack)
     X = args[0] if args else kwargs.get("X", kwargs.get("data"))
     y = args[1] if len(args) > 1 else kwargs.get("y")
+    if outer:
+        _local.fold_hint = _fold_hint()
     pre = [t._before(est, name, X, outer, parent_fit, inside_search) for t in tracers]
     stack.append((est, name, pre))
     try:
         result = bound(*args, **kwargs)
     finally:
         stack.pop()
-    for t, p in zip(tracers, pre):
-        t._after(est, name, X, y, result, outer, p)
+    try:
+        for t, p in zip(tracers, pre):
+            t._after(est, name, X, y, result, outer, p)
+    finally:
+        if outer:
+            _local.fold_hint = None
     return result
+
+
+def _fold_hint(limit: int = 14) -> tuple | None:
+    """Inside scikit-learn's cross-validation (``_fit_and_score``, ``_fit_and_predict``):
+    (the whole data, train positions, test positions). The fit and the scores there receive
+    the data at those positions, so their rows are read off the split's, not hashed again."""
+    try:
+        f = sys._getframe(3)
+    except ValueError:  # pragma: no cover
+        return None
+    n = 0
+    while f is not None and n < limit:
+        code = f.f_code
+        if code.co_name in ("_fit_and_score", "_fit_and_predict") and _SK in code.co_filename:
+            loc = f.f_locals
+            return loc.get("X"), loc.get("train"), loc.get("test")
+        f = f.f_back
+        n += 1
+    return None
 
 
 _SK = os.sep + "sklearn" + os.sep + "model_selection" + os.sep

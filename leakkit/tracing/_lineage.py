@@ -81,23 +81,26 @@ def build_resolver(outputs: list, links: list, splits: list, frames: dict) -> Ca
 def _resolver_of(parent: dict[int, int]) -> Callable[[np.ndarray], np.ndarray]:
     if not parent:
         return lambda fps: fps
-    cache: dict[int, int] = {}
-
-    def root(v: int) -> int:
-        seen = 0
-        r = v
-        while r in parent and seen < 64:
-            r = parent[r]
-            seen += 1
-        return r
+    children = np.fromiter(parent.keys(), dtype=np.uint64, count=len(parent))
+    parents = np.fromiter(parent.values(), dtype=np.uint64, count=len(parent))
+    order = np.argsort(children)
+    children, parents = children[order], parents[order]
 
     def resolve(fps: np.ndarray) -> np.ndarray:
-        out = np.empty(len(fps), dtype=np.uint64)
-        for i, v in enumerate(fps.tolist()):
-            r = cache.get(v)
-            if r is None:
-                r = cache[v] = root(v)
-            out[i] = r
+        """Follow each fingerprint's parents to its root, all rows at once (at most 64 links)."""
+        out = np.array(fps, dtype=np.uint64, copy=True)
+        todo = np.arange(len(out))
+        for _ in range(64):
+            if not len(todo):
+                break
+            cur = out[todo]
+            idx = np.searchsorted(children, cur)
+            idx[idx == len(children)] = 0
+            hit = children[idx] == cur
+            if not hit.any():
+                break
+            out[todo[hit]] = parents[idx[hit]]
+            todo = todo[hit]
         return out
 
     resolve.parent = parent  # type: ignore[attr-defined]

@@ -69,7 +69,7 @@ def match_replace(raw: np.ndarray, new: np.ndarray, values: list[tuple[int, set]
         u = new[i]
         if pd.isna(u):
             return None  # a value made missing is not a fill
-        ids = [sid for sid, R in rowwise if _same_values(np.asarray([R[i]], dtype=object), np.asarray([u], dtype=object))[0]]
+        ids = [sid for sid, R in rowwise if R[i] == u]
         key = float(u) if isinstance(u, (int, float, np.integer, np.floating)) else u
         ids += [sid for sid, vals in values if key in vals]
         if not ids:
@@ -152,7 +152,7 @@ def match_rowwise(raw: np.ndarray | None, new: np.ndarray, rowwise: list[tuple[i
     against two of them."""
     n = _num(new)
     for sid, R in rowwise:
-        if _same_values(np.asarray(R, dtype=object), np.asarray(new, dtype=object)).all():
+        if len(R) == len(new) and _same_values(R, new).all():
             return [(sid,)]
     if raw is None or n is None:
         return None

@@ -183,14 +183,29 @@ def _splitter_bases() -> tuple:
     return (BaseCrossValidator, BaseShuffleSplit)
 
 
+# The patches made for scikit-learn's classes last time, reused while no class was added.
+_plan: dict[str, Any] = {"key": None, "patches": []}
+
+
 def _patch_sklearn() -> None:
     from sklearn.base import BaseEstimator
 
-    for cls in [BaseEstimator] + _all_subclasses(BaseEstimator):
+    estimators = _all_subclasses(BaseEstimator)
+    splitters = [c for base in _splitter_bases() for c in [base] + _all_subclasses(base)]
+    key = (tuple(map(id, estimators)), tuple(map(id, splitters)))
+    if key == _plan["key"] and all(vars(p.owner).get(p.name, _MISSING) is p.original for p in _plan["patches"]):
+        for p in _plan["patches"]:
+            setattr(p.owner, p.name, p.wrapper)
+            _patches.append(p)
+            _patched_classes.add(p.owner)
+        _patched_classes.update(c for cls in estimators for c in cls.__mro__)
+        return
+    start = len(_patches)
+    for cls in [BaseEstimator] + estimators:
         _patch_estimator_class(cls)
-    for base in _splitter_bases():
-        for cls in [base] + _all_subclasses(base):
-            _patch_splitter_class(cls)
+    for cls in splitters:
+        _patch_splitter_class(cls)
+    _plan["key"], _plan["patches"] = key, list(_patches[start:])
 
 
 # --------------------------------------------------------------------------------------

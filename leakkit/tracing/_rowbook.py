@@ -29,6 +29,7 @@ class RowBook:
         self.fold_sources: list[tuple] = []  # (split, hashes, spare buffer?)
         self.not_fingerprinted: dict[str, int] = {}
         self.fold_ids: set[int] = set()  # objects whose rows are one fold of a recorded split
+        self.source_of: dict[int, tuple] = {}  # id(split data) -> (data, split, hashes) of recent splits
 
     # ---- public ----------------------------------------------------------------------
     def fingerprint(self, X: Any) -> tuple[np.ndarray | None, int | None]:
@@ -89,6 +90,13 @@ class RowBook:
         hit = self.cache.get(key)
         if hit is not None and hit[0] is X and hit[4] == self._signature(X):
             return hit
+        fps = self.from_hint(X)
+        if fps is not None:
+            self.fold_ids.add(key)
+            entry = (X, fps, None, None, self._signature(X))
+            self.cache[key] = entry
+            self.keep.append(X)
+            return entry
         self._local.busy = True
         try:
             fkey = None
@@ -142,6 +150,31 @@ class RowBook:
                         return rec.rows[idx]
         return None
 
+    def from_hint(self, X: Any) -> np.ndarray | None:
+        """Rows handed over by scikit-learn's cross-validation: the split's rows at the train
+        (or test) positions, confirmed on a few rows (which side, and nothing changed)."""
+        hint = getattr(self._local, "fold_hint", None)
+        if hint is None or hint[0] is None:
+            return None
+        src = self.source_of.get(id(hint[0]))
+        if src is None or src[0] is not hint[0] or is_sparse(X):
+            return None
+        _, rec, SH = src
+        n = n_rows(X)
+        for idx in hint[1:]:
+            if idx is None or len(idx) != n or n == 0:
+                continue
+            idx = np.asarray(idx)
+            probe = np.unique(np.linspace(0, n - 1, 16).astype(np.intp))
+            try:
+                sub = X.iloc[probe] if isinstance(X, pd.DataFrame) else np.asarray(X)[probe]
+                Hp = column_hashes(self.dense(sub))[1]
+            except Exception:  # noqa: BLE001
+                return None
+            if Hp.shape[1] == SH.shape[1] and np.array_equal(Hp, SH[idx[probe]]):
+                return rec.rows[idx]
+        return None
+
     def add_fold_source(self, rec: Any, X: Any) -> None:
         """Remember a split's per-value hashes (the stored ones of a DataFrame, a copy of a
         numeric array's) as they were at the split, whatever is later written into ``X``."""
@@ -155,11 +188,16 @@ class RowBook:
         else:
             return
         self.fold_sources.append((rec, H, owned))
+        self.source_of[id(X)] = (X, rec, H)
+        self.keep.append(X)
         while len(self.fold_sources) > _FOLD_SOURCES:
             self.drop_fold_source(0)
 
     def drop_fold_source(self, i: int) -> None:
-        _, H, owned = self.fold_sources.pop(i)
+        rec, H, owned = self.fold_sources.pop(i)
+        for k, v in list(self.source_of.items()):
+            if v[1] is rec:
+                del self.source_of[k]
         if owned:
             _return_spare(H)
 
@@ -169,5 +207,6 @@ class RowBook:
         self.keep.clear()
         self.frames.clear()
         self.fold_ids.clear()
+        self.source_of.clear()
         while self.fold_sources:
             self.drop_fold_source(-1)

@@ -41,7 +41,7 @@ class StatData:
     ``"groups"`` (a mapping per group key), ``"rows"`` (a value per input row),
     ``"scores"`` (a score per column, against a target)."""
 
-    __slots__ = ("kind", "input", "labels", "names", "values", "keys", "target", "method", "window", "groups")
+    __slots__ = ("kind", "input", "labels", "names", "values", "keys", "target", "method", "window", "groups", "_own")
 
     def __init__(self, kind: str, input: Any, *, values: Any = None, keys: Any = None, target: Any = None,
                  method: str = "", window: Any = None, groups: Any = None):
@@ -60,6 +60,7 @@ class StatData:
         self.method = method
         self.window = window  # (lo, hi) offsets of the rows each output row read (see _windows)
         self.groups = groups  # group code of each input row, for windows within groups
+        self._own = None  # fingerprints of the input rows, once computed
 
 
 def _plain(v: Any) -> Any:
@@ -290,9 +291,12 @@ def _from_library(depth: int = 2) -> bool:
 
 def _wrapping(recorder: Any):
     def make(orig: Any) -> Any:
+        active, local = P._active, P._local
+
         @functools.wraps(orig)
         def statistic(*args: Any, **kwargs: Any) -> Any:
-            if not P._active or _from_library():
+            # Fast path first: no trace, or inside an estimator's own code (the common case).
+            if not active or getattr(local, "stack", None) or _from_library():
                 return orig(*args, **kwargs)
             return P.dispatch_stat(recorder, orig, args, kwargs)
 
@@ -311,8 +315,17 @@ _NP = ("mean", "nanmean", "median", "nanmedian", "std", "nanstd", "var", "nanvar
        "nanmin", "nanmax", "percentile", "nanpercentile", "quantile", "nanquantile", "ptp")
 
 
+_TARGETS: list = []
+
+
 def patch_targets() -> list[tuple[Any, str, Any]]:
-    """(owner, attribute, wrapper maker) for every statistic the tracer records."""
+    """(owner, attribute, wrapper maker) for every statistic the tracer records (made once)."""
+    if not _TARGETS:
+        _TARGETS.extend(_targets())
+    return _TARGETS
+
+
+def _targets() -> list[tuple[Any, str, Any]]:
     from ._stats_groups import _rec_group, _rec_rolling, _rec_window
     from pandas.core import base, generic
     from pandas.core.groupby import generic as gb_generic

@@ -109,6 +109,10 @@ def _rows_equal(H: np.ndarray, SH: np.ndarray, idx: np.ndarray, chunk: int = 102
 
 def _same_values(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Element-wise equality where two missing values are equal (floats or objects)."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype.kind in "biuf" and b.dtype.kind in "biuf":  # numbers: no object comparison
+        af, bf = a.astype(np.float64, copy=False), b.astype(np.float64, copy=False)
+        return (af == bf) | (np.isnan(af) & np.isnan(bf))
     with np.errstate(invalid="ignore"):
         eq = np.asarray(a == b, dtype=bool)
     na = pd.isna(a) & pd.isna(b)
