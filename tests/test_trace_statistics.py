@@ -371,3 +371,58 @@ def test_match_lookup_smoothed_and_topk():
     scores = {f"c{i}": s for i, s in enumerate([0.9, -0.8, 0.1, 0.05, 0.3, -0.02, 0.2, 0.01, 0.0, 0.04])}
     assert match_topk({"c0", "c1", "c4"}, scores) == "weak"
     assert match_topk({"c0", "c2"}, scores) is None
+
+
+# ------------------------------------------------------------------ statistics read per row or per group
+def _visits():
+    rng = np.random.default_rng(4)
+    n_cust, per = 60, 6
+    d = pd.DataFrame({"customer": np.repeat([f"u{i}" for i in range(n_cust)], per),
+                      "amount": rng.lognormal(3, 0.5, n_cust * per)})
+    d["bought"] = (d["amount"] + rng.normal(0, 10, len(d)) > 22).astype(int)
+    return d
+
+
+def test_per_customer_aggregate_with_a_split_by_customer_is_clean():
+    from sklearn.model_selection import GroupKFold
+
+    d = _visits()
+    with leakkit.trace() as t:
+        d["cust_mean_amount"] = d.groupby("customer")["amount"].transform("mean")
+        cross_val_score(LogisticRegression(), d[["amount", "cust_mean_amount"]], d["bought"],
+                        cv=GroupKFold(5), groups=d["customer"])
+    assert t.findings == []
+    with leakkit.trace() as t:  # the same feature with rows of one customer on both sides
+        d["cust_mean_amount"] = d.groupby("customer")["amount"].transform("mean")
+        cross_val_score(LogisticRegression(), d[["amount", "cust_mean_amount"]], d["bought"],
+                        cv=KFold(5, shuffle=True, random_state=0))
+    assert checks(t) == ["statistic_saw_held_out"]
+
+
+def test_target_encoding_of_the_split_key_leaks_the_held_out_rows_own_labels():
+    from sklearn.model_selection import GroupKFold
+
+    d = _visits()
+    with leakkit.trace() as t:
+        d["cust_rate"] = d.groupby("customer")["bought"].transform("mean")
+        cross_val_score(LogisticRegression(), d[["amount", "cust_rate"]], d["bought"],
+                        cv=GroupKFold(5), groups=d["customer"])
+    assert checks(t) == ["statistic_saw_held_out"]  # a held-out row's own label is in its feature
+
+
+def test_rolling_mean_of_the_target_that_includes_the_row_itself():
+    rng = np.random.default_rng(5)
+    s = pd.DataFrame({"promo": rng.integers(0, 2, 200), "sales": rng.normal(100, 10, 200)})
+    from sklearn.linear_model import Ridge
+
+    with leakkit.trace() as t:
+        s["roll3"] = s["sales"].rolling(3, min_periods=1).mean()  # today's sales included
+        X_tr, X_te, y_tr, y_te = train_test_split(s[["promo", "roll3"]], s["sales"], shuffle=False)
+        Ridge().fit(X_tr, y_tr).score(X_te, y_te)
+    assert checks(t) == ["statistic_saw_held_out"]
+    with leakkit.trace() as t:
+        s["roll3"] = s["sales"].shift(1).rolling(3, min_periods=1).mean()
+        s2 = s.dropna()
+        X_tr, X_te, y_tr, y_te = train_test_split(s2[["promo", "roll3"]], s2["sales"], shuffle=False)
+        Ridge().fit(X_tr, y_tr).score(X_te, y_te)
+    assert t.findings == []

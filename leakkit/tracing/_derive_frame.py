@@ -10,7 +10,7 @@ import pandas as pd
 from .._rows import column_hashes, combine
 from ._match import lookup, match_affine, match_lookup, match_replace, match_rowwise, match_smoothed, match_topk
 from ._util import _same_values, _unique
-from ._windows import window_reads
+from ._windows import group_reads, window_reads
 
 class _Frame:
     """A DataFrame's columns against the recorded statistics, aligned by index label."""
@@ -20,6 +20,7 @@ class _Frame:
         self.labels = D.index
         self.stats = [(sid, d) for sid, d in trace._stat_data.items() if d.labels is not None]
         self._idx: dict[int, np.ndarray] = {}
+        self.lookups: dict[int, list] = {}  # statistic id -> each row's key values, for a lookup by key
 
     # ---- sources ----
     def _indexer(self, index: pd.Index) -> np.ndarray | None:
@@ -136,17 +137,19 @@ class _Frame:
                     expected = lookup(mapping, keys)
                 except Exception:  # noqa: BLE001 - keys of another type
                     continue
-                groups_by_keys.setdefault(tuple(d.keys), []).append((sid, what, expected))
+                groups_by_keys.setdefault(tuple(d.keys), []).append((sid, what, expected, keys))
                 ok, fill_groups = match_lookup(new, expected, fills)
                 if ok:
+                    self.lookups[sid] = keys
                     return None, [(sid,)] + fill_groups, None, f"added {c!r}, a group statistic by {d.keys!r}"
         for key, found in groups_by_keys.items():  # a smoothed encoding: group mean (or sum) and count
-            counts = [(s, e) for s, w, e in found if str(w) in ("count", "size", "value_counts")]
-            means = [(s, w, e) for s, w, e in found if str(w) in ("mean", "sum")]
-            for sm, w, m in means:
-                for sc, n in counts:
+            counts = [(s, e, k) for s, w, e, k in found if str(w) in ("count", "size", "value_counts")]
+            means = [(s, w, e, k) for s, w, e, k in found if str(w) in ("mean", "sum")]
+            for sm, w, m, km in means:
+                for sc, n, kc in counts:
                     mean = m if str(w) == "mean" else np.asarray(m, float) / np.asarray(n, float)
                     if match_smoothed(new, mean, n):
+                        self.lookups[sm], self.lookups[sc] = km, kc
                         return None, [(sm,), (sc,)], None, f"added {c!r}, a smoothed group statistic by {list(key)!r}"
         for x in {k for _, d in self.stats if d.kind == "columns" for k in d.values if k is not None and k != c}:
             raw_x = self.values_of(x)
@@ -261,10 +264,19 @@ class _Frame:
         for sid in {s for g in groups for s in g}:
             placements[sid] = self.place(sid, space)
             d = self.trace._stat_data[sid]
-            if d.window is not None:  # what each row of this data read
-                w = window_reads(d.input.index, d.groups, d.window, self.labels, space)
-                if w is not None:
-                    self.trace._records[sid].windows.append(w)
+            rec = self.trace._records[sid]
+            rec.columns = tuple(d.names or ())
+            r = None
+            if d.window is not None:  # what each row of this data read: its window
+                base, win, codes = self.composed(d)
+                r = window_reads(base.input.index, codes, win, self.labels, space, self.inputs(base, space))
+            elif sid in self.lookups and d.keys:  # ... or its key's group
+                inp = d.input
+                in_keys = [(inp[k] if isinstance(inp, pd.DataFrame) else inp).to_numpy() for k in d.keys]
+                r = group_reads(in_keys, self.lookups[sid], space, self.inputs(d, space),
+                                d.labels.get_indexer(self.labels) if d.labels.is_unique else np.full(len(space), -1))
+            if r is not None:
+                rec.windows.append(r)
         self.trace._derived_keys.add(id(D))
         from ._derive import _register
 
@@ -294,6 +306,46 @@ class _Frame:
             if all(np.array_equal(H[:, cols.index(c)], Hp[:, j]) for j, c in zip(keep, want)):
                 best = (len(cols), H)
         return combine(best[1]) if best is not None else None
+
+    def composed(self, d: Any) -> tuple[Any, tuple, Any]:
+        """A window statistic taken on the output of another (``s.shift(1).rolling(3)``):
+        the first one's input, and the two windows added up."""
+        win, groups = d.window, d.groups
+        for _ in range(8):
+            prev = next((d2 for _, d2 in self.stats if d2.window is not None and d2 is not d
+                         and any(v is d.input for v in d2.values)), None)
+            if prev is None:
+                break
+            lo = None if prev.window[0] is None or win[0] is None else prev.window[0] + win[0]
+            hi = None if prev.window[1] is None or win[1] is None else prev.window[1] + win[1]
+            win, groups, d = (lo, hi), groups if groups is not None else prev.groups, prev
+        return d, win, groups
+
+    def inputs(self, d: Any, space: np.ndarray) -> np.ndarray:
+        """One fingerprint per input row of a statistic: its row in this frame's raw space,
+        else in a recorded frame holding its label, else on the statistic's own columns."""
+        lab = d.labels
+        from ._derive import _own_rows
+
+        out = np.array(_own_rows(d), dtype=np.uint64, copy=True)
+        if len(out) != len(lab):
+            out = np.zeros(len(lab), dtype=np.uint64)
+        pos = self.labels.get_indexer(lab)
+        todo = pos < 0
+        out[~todo] = space[pos[~todo]]
+        if todo.any():
+            for key, (names, H, index) in self.trace._book.frames.items():
+                if key == id(self.D) or not index.is_unique:
+                    continue
+                idx = index.get_indexer(lab[todo])
+                hit = idx >= 0
+                if hit.any():
+                    where = np.flatnonzero(todo)[hit]
+                    out[where] = combine(H[idx[hit]])
+                    todo[where] = False
+                    if not todo.any():
+                        break
+        return out
 
     def place(self, sid: int, space: np.ndarray) -> list:
         """The rows statistic ``sid`` read, as fingerprints: in this frame's raw space for its

@@ -177,9 +177,16 @@ def _dispatch_split(cv: Any, bound: Any, args: tuple, kwargs: dict) -> Any:
     active_fits = [(e, m) for e, m, _ in stack if m in _FIT_METHODS]
     internal = bool(active_fits) and not _is_search(active_fits[-1][0])
     inside_search = any(_is_search(e) for e, _ in active_fits)
-    label, entry, n_jobs, est = _split_label(cv, [] if internal else _entry_points())
-    records = [t._split_start(cv, label, X, internal, inside_search, entry=entry, n_jobs=n_jobs, estimator=est)
-               for t in tracers]
+    entries = [] if internal else _entry_points()
+    label, entry, n_jobs, est = _split_label(cv, entries)
+    y = args[1] if len(args) > 1 else kwargs.get("y")
+    if y is None and entries:
+        loc = entries[-1][1]
+        y = loc.get("y") if "y" in loc else (loc.get("arrays") or (None, None))[1:2][0] if len(
+            loc.get("arrays") or ()) > 1 else None
+    y_name = getattr(y, "name", None)
+    records = [t._split_start(cv, label, X, internal, inside_search, entry=entry, n_jobs=n_jobs, estimator=est,
+                              y_name=y_name) for t in tracers]
 
     def gen() -> Iterator:
         _local.in_split = True

@@ -27,6 +27,8 @@ import pandas as pd
 from ._util import _same_values
 
 _REL = 1e-7  # relative tolerance of a recomputed affine relation
+# Values people type as fills or bounds; a statistic that happens to equal one is no evidence.
+SENTINELS = frozenset({0.0, 1.0, -1.0, 99.0, -99.0, 999.0, -999.0, 9999.0, -9999.0, 100.0})
 
 
 _NS_UNITS = (1e9, 6e10, 3.6e12, 8.64e13, 6.048e14)  # a second, minute, hour, day, week in nanoseconds
@@ -69,6 +71,8 @@ def match_replace(raw: np.ndarray, new: np.ndarray, values: list[tuple[int, set]
         u = new[i]
         if pd.isna(u):
             return None  # a value made missing is not a fill
+        if isinstance(u, (int, float, np.number)) and float(u) in SENTINELS:
+            return None  # a constant typed by hand (fillna(0), clip(lower=0)): a statistic equal to it proves nothing
         ids = [sid for sid, R in rowwise if R[i] == u]
         key = float(u) if isinstance(u, (int, float, np.integer, np.floating)) else u
         ids += [sid for sid, vals in values if key in vals]

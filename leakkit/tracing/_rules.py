@@ -181,7 +181,7 @@ def statistic_saw_held_out(ctx: Any, s: Any, ix: Any) -> list[Finding]:
     hits = []
     for st, scored in stats:
         if st.windows and (st.id, s.id) not in ctx.reported:
-            per_fold = _window_reads_per_fold(ctx, st, ix)
+            per_fold = _window_reads_per_fold(ctx, st, ix, None if scored is None else scored[0])
             if max(per_fold) > 0:
                 ctx.reported.add((st.id, s.id))
                 hits.append((st, True, per_fold, None))
@@ -221,21 +221,31 @@ def statistic_saw_held_out(ctx: Any, s: Any, ix: Any) -> list[Finding]:
     )]
 
 
-def _window_reads_per_fold(ctx: Any, st: Any, ix: Any) -> list[int]:
-    """For a window statistic (lags, rolling windows): per fold, how many held-out rows the
-    values of training rows read."""
+def _located(ctx: Any, fps: np.ndarray, ix: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(found, position among the split's unique rows) for each fingerprint."""
+    roots = ctx.resolve(fps)
+    if not len(ix.uniq):
+        return np.zeros(len(roots), dtype=bool), np.zeros(len(roots), dtype=np.intp)
+    idx = np.searchsorted(ix.uniq, roots)
+    idx[idx == len(ix.uniq)] = 0
+    return ix.uniq[idx] == roots, idx
+
+
+def _window_reads_per_fold(ctx: Any, st: Any, ix: Any, only: int | None = None) -> list[int]:
+    """For a statistic read per row (lags, windows, group statistics): per fold, how many
+    held-out rows the values of training rows read (and of held-out rows, when it read the
+    target: a held-out row's own label in its feature)."""
+    target = bool(set(st.columns) & ctx.trace._y_names)
+    located = [(r, _located(ctx, r.inputs, ix), _located(ctx, r.readers, ix)) for r in st.windows]
     out = []
     for k in range(len(ix.folds)):
-        total = 0
-        for w in st.windows:
-            roots = ctx.resolve(w.rows)
-            idx = np.searchsorted(ix.uniq, roots)
-            idx[idx == len(ix.uniq)] = 0
-            found = ix.uniq[idx] == roots if len(ix.uniq) else np.zeros(len(roots), dtype=bool)
-            held = found & ix.held_only[k][idx]
-            train = found & ix.tr_masks[k][idx] & ~ix.te_masks[k][idx]
-            total += held_reads(w, held, train)[1]
-        out.append(total)
+        worst = 0
+        for r, (f_in, i_in), (f_rd, i_rd) in located if only is None or only == k else ():
+            held_in = f_in & ix.held_only[k][i_in]
+            train_rd = f_rd & ix.tr_masks[k][i_rd] & ~ix.te_masks[k][i_rd]
+            held_rd = f_rd & ix.held_only[k][i_rd]
+            worst = max(worst, held_reads(r, held_in, train_rd, held_rd if target else None))
+        out.append(worst)
     return out
 
 

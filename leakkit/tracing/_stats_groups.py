@@ -101,8 +101,9 @@ def _rec_group(name: str):
                 return label, "unfollowed", n, (), None
             if found == "row":
                 return None
-            if found != "group":
-                window = found
+            window = (None, None) if found == "group" else found
+        elif name in ("transform", "rank"):
+            window = (None, None)  # each row's value reads its whole group
         if window is not None:
             groups = _codes(gb)
         if isinstance(result, (pd.Series, pd.DataFrame)) and len(result) == n and result.index.equals(obj.index):

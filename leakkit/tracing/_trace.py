@@ -63,6 +63,7 @@ class Trace:
         self._stat_data: dict[int, Any] = {}  # statistic id -> what it read and gave (while the block runs)
         self._derived: dict[int, Any] = {}  # objects already checked for derived data (while the block runs)
         self._derived_keys: set[int] = set()  # frames found derived from statistics
+        self._y_names: set = set()  # names of the targets passed to fits and splits
         self._book = RowBook(P._local)
         self._findings: list | None = None
         self._evaluations: list | None = None
@@ -227,6 +228,8 @@ class Trace:
 
     def _after(self, est: Any, name: str, X: Any, y: Any, result: Any, outer: bool, rec: Any) -> None:
         self._book.keep.append(est)
+        if outer and getattr(y, "name", None) is not None:
+            self._y_names.add(y.name)
         if isinstance(rec, FitRecord):
             parent_state = self._state.get(id(est), frozenset()) if name == "partial_fit" else frozenset()
             if rec.outermost or rec.rows is not None:
@@ -290,7 +293,10 @@ class Trace:
 
     # ---- events: splits --------------------------------------------------------------
     def _split_start(self, cv: Any, label: str, X: Any, internal: bool, inside_search: bool, *,
-                     entry: str | None = None, n_jobs: Any = None, estimator: Any = None) -> SplitRecord | None:
+                     entry: str | None = None, n_jobs: Any = None, estimator: Any = None,
+                     y_name: Any = None) -> SplitRecord | None:
+        if y_name is not None:
+            self._y_names.add(y_name)
         if internal:  # an estimator's own cross-fitting or early stopping: described, not checked
             rec = SplitRecord(id=self._next_id(), splitter=label, rows=np.zeros(0, np.uint64), internal=True,
                               inside_search=inside_search, time=self._now())

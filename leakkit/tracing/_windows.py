@@ -111,61 +111,98 @@ def _probe_once(func: Any, s: pd.Series) -> tuple | str | None:
 
 
 @dataclass
-class WindowReads:
-    """What each row of some data read through a window statistic: the data's raw row
-    fingerprints, and, over the statistic's input rows in window order, the interval of
-    rows each one read (positions in that order) and where it sits in the data."""
+class Reads:
+    """What each derived row (a *reader*) read: an interval of the statistic's input rows
+    taken in ``order`` (a window, or the reader's group). ``readers`` and ``inputs`` are row
+    fingerprints (any space the lineage resolves), so the rules can tell which side of a
+    split each reader and each input row is on."""
 
-    rows: np.ndarray  # fingerprints of the data's rows (raw space), one per data row
-    order: np.ndarray  # input positions in window order
-    a: np.ndarray  # per input position: first window-order position read
-    b: np.ndarray  # per input position: last window-order position read (a > b: none)
-    in_data: np.ndarray  # per input position: its data row, or -1
+    readers: np.ndarray  # one per derived row
+    a: np.ndarray  # per reader: first position (in ``order``) read
+    b: np.ndarray  # per reader: last position read (a > b: none)
+    order: np.ndarray  # input positions in reading order
+    inputs: np.ndarray  # one per input position
+    own: np.ndarray  # per reader: its own row's position in ``order`` (-1: not an input row)
+
+
+def _runs(codes_sorted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per position of a sorted code array: the first and last position of its run."""
+    n = len(codes_sorted)
+    pos = np.arange(n)
+    new = np.ones(n, dtype=bool)
+    if n:
+        new[1:] = codes_sorted[1:] != codes_sorted[:-1]
+    starts = np.maximum.accumulate(np.where(new, pos, 0))
+    last = np.r_[new[1:], True] if n else new
+    ends = np.minimum.accumulate(np.where(last, pos, n)[::-1])[::-1]
+    return starts, ends
 
 
 def window_reads(input_index: pd.Index, groups: np.ndarray | None, win: tuple, data_index: pd.Index,
-                 data_rows: np.ndarray) -> WindowReads | None:
+                 data_rows: np.ndarray, inputs: np.ndarray) -> Reads | None:
+    """Reads of a window statistic: each data row read its window of input rows (the data
+    row and the input row share a label)."""
     n = len(input_index)
     pos = np.arange(n)
     order = np.lexsort((pos, groups)) if groups is not None else pos
     inv = np.empty(n, dtype=np.intp)
     inv[order] = pos
-    g = groups[order] if groups is not None else np.zeros(n, dtype=np.intp)
-    new = np.ones(n, dtype=bool)
-    if n:
-        new[1:] = g[1:] != g[:-1]
-    starts = np.maximum.accumulate(np.where(new, pos, 0))
-    ends_rev = np.where(np.r_[new[1:], True], pos, n)
-    ends = np.minimum.accumulate(ends_rev[::-1])[::-1]
-    q = inv
+    starts, ends = _runs(groups[order] if groups is not None else np.zeros(n, dtype=np.intp))
     lo, hi = win
-    a = starts[q] if lo is None else np.maximum(starts[q], q + lo)
-    b = ends[q] if hi is None else np.minimum(ends[q], q + hi)
+    a = starts[inv] if lo is None else np.maximum(starts[inv], inv + lo)
+    b = ends[inv] if hi is None else np.minimum(ends[inv], inv + hi)
     try:
-        in_data = data_index.get_indexer(input_index)
+        at = input_index.get_indexer(data_index)
     except Exception:  # noqa: BLE001
         return None
-    return WindowReads(rows=data_rows, order=order, a=a, b=b, in_data=in_data)
+    ra = np.where(at >= 0, a[np.maximum(at, 0)], 1)
+    rb = np.where(at >= 0, b[np.maximum(at, 0)], 0)
+    own = np.where(at >= 0, inv[np.maximum(at, 0)], -1)
+    return Reads(readers=data_rows, a=ra, b=rb, order=order, inputs=inputs, own=own)
 
 
-def held_reads(w: WindowReads, held: np.ndarray, train: np.ndarray) -> tuple[int, int]:
-    """(training rows whose value read a held-out row, held-out rows so read). ``held`` and
-    ``train`` are masks over the data's rows."""
-    inside = w.in_data >= 0
-    held_in = np.zeros(len(w.in_data), dtype=bool)
-    train_in = np.zeros(len(w.in_data), dtype=bool)
-    held_in[inside] = held[w.in_data[inside]]
-    train_in[inside] = train[w.in_data[inside]]
-    seq_held = held_in[w.order].astype(np.int64)
+def group_reads(input_keys: list[np.ndarray], data_keys: list[np.ndarray], data_rows: np.ndarray,
+                inputs: np.ndarray, at: np.ndarray) -> Reads | None:
+    """Reads of a group statistic looked up by key: each data row read the input rows of its
+    key's group."""
+    n_in = len(input_keys[0])
+    try:
+        if len(input_keys) == 1:
+            both = pd.Index(np.concatenate([input_keys[0], data_keys[0]]))
+            codes = pd.factorize(both)[0]
+        else:
+            both = pd.MultiIndex.from_arrays([np.concatenate([a, b]) for a, b in zip(input_keys, data_keys)])
+            codes = pd.factorize(both)[0]
+    except Exception:  # noqa: BLE001 - keys that do not mix
+        return None
+    cin, cdata = codes[:n_in], codes[n_in:]
+    order = np.argsort(cin, kind="stable")
+    sorted_codes = cin[order]
+    lo = np.searchsorted(sorted_codes, cdata, side="left")
+    hi = np.searchsorted(sorted_codes, cdata, side="right") - 1
+    inv = np.empty(n_in, dtype=np.intp)
+    inv[order] = np.arange(n_in)
+    own = np.where(at >= 0, inv[np.maximum(at, 0)], -1)
+    return Reads(readers=data_rows, a=lo, b=hi, order=order, inputs=inputs, own=own)
+
+
+def held_reads(r: Reads, held_in: np.ndarray, train_rd: np.ndarray, held_rd: np.ndarray | None = None) -> int:
+    """How many held-out input rows were read by training readers; when ``held_rd`` is given
+    (a statistic of the target), held-out readers whose value read their *own* row count
+    too (a held-out row's own label in its feature)."""
+    seq_held = held_in[r.order].astype(np.int64)
     csum = np.concatenate([[0], np.cumsum(seq_held)])
-    ok = w.a <= w.b
-    cnt = np.zeros(len(w.a), dtype=np.int64)
-    cnt[ok] = csum[w.b[ok] + 1] - csum[w.a[ok]]
-    readers = train_in & (cnt > 0)
+    ok = r.a <= r.b
+    cnt = np.zeros(len(r.a), dtype=np.int64)
+    cnt[ok] = csum[r.b[ok] + 1] - csum[r.a[ok]]
+    readers = train_rd & (cnt > 0)
+    if held_rd is not None:
+        own_read = (r.own >= 0) & (r.a <= r.own) & (r.own <= r.b)
+        readers |= held_rd & own_read
     if not readers.any():
-        return 0, 0
-    cover = np.zeros(len(w.a) + 1, dtype=np.int64)
-    np.add.at(cover, w.a[readers], 1)
-    np.add.at(cover, w.b[readers] + 1, -1)
+        return 0
+    cover = np.zeros(len(seq_held) + 1, dtype=np.int64)
+    np.add.at(cover, r.a[readers], 1)
+    np.add.at(cover, r.b[readers] + 1, -1)
     covered = np.cumsum(cover[:-1]) > 0
-    return int(readers.sum()), int((covered & (seq_held > 0)).sum())
+    return int((covered & (seq_held > 0)).sum())
