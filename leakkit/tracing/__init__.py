@@ -40,11 +40,24 @@ It counts as used when its value is found in data that reaches a split, a fit or
   a warning rather than a fail when a choice of k could match by chance (1 in 1,000 or
   likelier).
 
-A statistic is a leak when the rows it read include rows a split holds out (computed
-before the split), or rows a model then scores (computed on the test rows). It is not one
-when it read training rows only, when it was only printed, or when several statistics give
-the same value and one of them read no held-out row. Per-row arithmetic and stateless
-encodings (``get_dummies``, date parts, ``np.log1p`` of a column) involve no statistic.
+A statistic over a whole column is a leak when the rows it read include rows a split holds
+out (computed before the split), or rows a model then scores (computed on the test rows).
+A statistic read *per row* is judged row by row: a lag, a difference, a rolling, expanding
+or exponential window (``shift``, ``diff``, ``rolling``, ``expanding``, ``ewm``, cumulative
+sums, per group too, and chains of them) reads a window of rows; a group statistic
+(``groupby(...).transform``, a group mean looked up by key, value counts) reads the rows of
+the row's group. It leaks when a *training* row's value read a held-out row (a lag across a
+shuffled split, a centred window across a time split, a per-customer mean with one
+customer's rows on both sides), or when a held-out row's value read its own label (a target
+mean of the very key the split groups by, a rolling mean of the target that includes today).
+``groupby(...).transform(f)`` with a function ``f`` is probed to learn which rows each value
+reads (an influence test: ``f`` runs on one real group with one value changed at a time).
+
+It is not a leak when the statistic read training rows only, when it was only printed, or
+when several statistics give the same value and one of them read no held-out row; a fill or
+bound equal to a constant people type (0, 1, -1, 99, 100, 999, 9999...) is no evidence of a
+statistic. Per-row arithmetic and stateless encodings (``get_dummies``, date parts,
+``np.log1p`` of a column) involve no statistic.
 
 Held-out rows and evaluations
 -----------------------------
@@ -90,8 +103,11 @@ statistics whose rows could not be placed, arrays too large to copy.
 
 Not seen at all: numpy *array methods* (``X.mean(axis=0)``: a C type that cannot be
 wrapped) and pure-Python arithmetic on statistics other than the forms above (a statistic
-passed through ``np.log`` then used, a weighted blend of several statistics); statistics
-computed before the block; duck-typed models reachable only through other modules; an
+passed through ``np.log`` then used, a weighted blend of several statistics, a bound such as
+``mean + 3 * std``); rows chosen by a statistic (an outlier filter ``df[df.x < df.x.quantile(.99)]``
+keeps values unchanged); statistics computed before the block; time-based windows
+(``rolling("7D")``) and transforms whose function has no clear pattern are named in
+``coverage`` (``statistic_unfollowed``); duck-typed models reachable only through other modules; an
 array overwritten in place after it was first seen keeps its old rows (assign a new array
 instead). A pandas object is read by index label, so a statistic's rows are matched to
 later data only while the index labels survive (no ``reset_index`` in between).
