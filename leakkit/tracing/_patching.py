@@ -103,18 +103,21 @@ def _undo(down_to: int = 0) -> list[str]:
     """Undo patches (newest first) down to index ``down_to``; a patch whose attribute no
     longer holds our wrapper is left alone. Returns what was left alone."""
     left = []
-    while len(_patches) > down_to:
-        p = _patches.pop()
-        if isinstance(p.owner, type):
-            _patched_classes.discard(p.owner)
-        current = vars(p.owner).get(p.name, _MISSING)
-        if current is not p.wrapper:
-            left.append(f"{getattr(p.owner, '__name__', p.owner)}.{p.name}")
+    patches = _patches
+    while len(patches) > down_to:
+        p = patches.pop()
+        owner, name = p.owner, p.name
+        if vars(owner).get(name, _MISSING) is not p.wrapper:
+            left.append(f"{getattr(owner, '__name__', owner)}.{name}")
             continue
         if p.original is _MISSING:
-            delattr(p.owner, p.name)
+            delattr(owner, name)
         else:
-            setattr(p.owner, p.name, p.original)
+            setattr(owner, name, p.original)
+    if down_to == 0:
+        _patched_classes.clear()
+    else:
+        _patched_classes.difference_update(p.owner for p in _made.values() if p not in patches)
     return left
 
 
@@ -184,7 +187,7 @@ def _splitter_bases() -> tuple:
 
 
 # The patches made for scikit-learn's classes last time, reused while no class was added.
-_plan: dict[str, Any] = {"key": None, "patches": []}
+_plan: dict[str, Any] = {"key": None, "patches": [], "classes": frozenset()}
 
 
 def _patch_sklearn() -> None:
@@ -196,16 +199,17 @@ def _patch_sklearn() -> None:
     if key == _plan["key"] and all(vars(p.owner).get(p.name, _MISSING) is p.original for p in _plan["patches"]):
         for p in _plan["patches"]:
             setattr(p.owner, p.name, p.wrapper)
-            _patches.append(p)
-            _patched_classes.add(p.owner)
-        _patched_classes.update(c for cls in estimators for c in cls.__mro__)
+        _patches.extend(_plan["patches"])
+        _patched_classes.update(_plan["classes"])
         return
     start = len(_patches)
+    before = set(_patched_classes)
     for cls in [BaseEstimator] + estimators:
         _patch_estimator_class(cls)
     for cls in splitters:
         _patch_splitter_class(cls)
     _plan["key"], _plan["patches"] = key, list(_patches[start:])
+    _plan["classes"] = frozenset(_patched_classes - before) | {p.owner for p in _plan["patches"]}
 
 
 # --------------------------------------------------------------------------------------
