@@ -426,3 +426,65 @@ def test_rolling_mean_of_the_target_that_includes_the_row_itself():
         X_tr, X_te, y_tr, y_te = train_test_split(s2[["promo", "roll3"]], s2["sales"], shuffle=False)
         Ridge().fit(X_tr, y_tr).score(X_te, y_te)
     assert t.findings == []
+
+
+# ------------------------------------------------------------------ other styles
+def _styles_fit(d):
+    _fit_score(*train_test_split(d[NUM], d["target"], random_state=0))
+
+
+@pytest.mark.parametrize("style", ["mode0", "apply", "loc", "where", "max", "apply_lambda", "flag"])
+def test_leaks_written_in_other_styles(df, style):
+    with leakkit.trace() as t:
+        d = df.copy()
+        if style == "mode0":
+            d["inc"] = d["inc"].fillna(d["inc"].mode()[0])
+        elif style == "apply":
+            d[NUM] = d[NUM].apply(lambda col: col.fillna(col.median()))
+        elif style == "loc":
+            d.loc[d["inc"].isna(), "inc"] = d["inc"].median()
+        else:
+            d = d.dropna()
+            if style == "where":
+                q = d[NUM].quantile(0.95)
+                d[NUM] = d[NUM].where(d[NUM] < q, q, axis=1)
+            elif style == "max":
+                d["inc"] = d["inc"] / d["inc"].max()
+            elif style == "apply_lambda":
+                m = d["inc"].mean()
+                d["inc"] = d["inc"].apply(lambda v: v - m)
+            else:
+                d["age"] = (d["inc"] > d["inc"].median()).astype(int)
+        _styles_fit(d)
+    assert checks(t) == ["statistic_saw_held_out"]
+
+
+def test_flag_against_the_training_median_is_clean(df):
+    with leakkit.trace() as t:
+        d = df.dropna()
+        tr, te = train_test_split(d, random_state=0)
+        cut = tr["inc"].median()
+        tr, te = (x.assign(rich=(x["inc"] > cut).astype(int)) for x in (tr, te))
+        _fit_score(tr[["age", "rich"]], te[["age", "rich"]], tr["target"], te["target"])
+    assert t.findings == []
+
+
+def test_honest_code_beside_statistics_of_all_rows_stays_silent(df):
+    from sklearn.compose import make_column_transformer
+    from sklearn.impute import KNNImputer, SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    with leakkit.trace() as t:
+        df.describe(), df[NUM].corr(), df.groupby("city")[NUM].mean(), df[NUM].quantile([0.25, 0.5, 0.75])
+        df.groupby("city")["target"].mean(), df["city"].value_counts()
+        pre = make_column_transformer((make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), NUM),
+                                      (OneHotEncoder(handle_unknown="ignore"), ["city"]))
+        cross_val_score(make_pipeline(pre, LogisticRegression(max_iter=1000)), df[NUM + ["city"]], df["target"], cv=5)
+        d = df.assign(inc_per_age=lambda x: x.inc / x.age, log_inc=lambda x: np.log1p(x.inc),
+                      old=lambda x: np.where(x.age > 60, 1, 0), score_capped=lambda x: x.score.clip(-2, 2),
+                      city_code=lambda x: x.city.astype("category").cat.codes)
+        X = pd.get_dummies(d.drop(columns=["target"]), columns=["city"], dtype=float)
+        X_tr, X_te, y_tr, y_te = train_test_split(X, d["target"], random_state=0, stratify=d["target"])
+        make_pipeline(KNNImputer(), StandardScaler(), LogisticRegression(max_iter=1000)).fit(X_tr, y_tr).score(X_te, y_te)
+    assert t.findings == []

@@ -35,6 +35,8 @@ It counts as used when its value is found in data that reaches a split, a fit or
   ``value_counts()``, ``agg``) at each row's key (``map``, ``merge``), missing keys filled
   with another statistic (a prior), or a smoothed encoding ``(n*mean + a*prior)/(n + a)``;
 * *per-row statistics placed as a column*: ``groupby(...).transform``, ``rank``, ``pd.qcut``;
+* *a flag*: a 0/1 column equal to the raw column above (or below) a statistic of it
+  (``x > x.median()``);
 * *a column choice*: the data's columns are exactly the k best by (absolute) correlation
   with the target (``corrwith``, ``corr``, ``Series.corr`` in a loop, ``np.corrcoef``);
   a warning rather than a fail when a choice of k could match by chance (1 in 1,000 or
@@ -104,7 +106,8 @@ statistics whose rows could not be placed, arrays too large to copy.
 Not seen at all: numpy *array methods* (``X.mean(axis=0)``: a C type that cannot be
 wrapped) and pure-Python arithmetic on statistics other than the forms above (a statistic
 passed through ``np.log`` then used, a weighted blend of several statistics, a bound such as
-``mean + 3 * std``); rows chosen by a statistic (an outlier filter ``df[df.x < df.x.quantile(.99)]``
+``mean + 3 * std``); functions that fit and transform in one call without an estimator or a
+recorded statistic (``sklearn.preprocessing.scale``, ``scipy.stats.zscore``); rows chosen by a statistic (an outlier filter ``df[df.x < df.x.quantile(.99)]``
 keeps values unchanged); statistics computed before the block; time-based windows
 (``rolling("7D")``) and transforms whose function has no clear pattern are named in
 ``coverage`` (``statistic_unfollowed``); duck-typed models reachable only through other modules; an

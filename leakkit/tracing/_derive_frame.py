@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from .._rows import column_hashes, combine
-from ._match import lookup, match_affine, match_lookup, match_replace, match_rowwise, match_smoothed, match_topk
+from ._match import (lookup, match_affine, match_lookup, match_replace, match_rowwise, match_smoothed, match_threshold,
+                     match_topk)
 from ._util import _same_values, _unique
 from ._windows import group_reads, window_reads
 
@@ -158,6 +159,9 @@ class _Frame:
             g = match_affine(raw_x, new, self.col_values(x))
             if g:
                 return None, g, None, f"added {c!r}, {x!r} centred or scaled"
+            g = match_threshold(raw_x, new, self.col_values(x))
+            if g:
+                return None, g, None, f"added {c!r}, {x!r} above or below a statistic of it"
         sources = list(self.D.columns) + [n for _, d in self.stats if d.kind == "rows" for n in (d.names or ())]
         for x in dict.fromkeys(sources):
             if x == c:

@@ -150,6 +150,29 @@ def match_affine(raw: np.ndarray, new: np.ndarray, values: list[tuple[int, set]]
     return out or None
 
 
+def match_threshold(raw: np.ndarray, new: np.ndarray, values: list[tuple[int, set]]) -> list[tuple] | None:
+    """``new`` is a 0/1 flag of the raw column against a statistic (``x > x.median()``)."""
+    r, n = _num(raw), _num(new)
+    if r is None or n is None or len(r) < 4:
+        return None
+    ok = np.isfinite(r)
+    flags = n[ok]
+    if not np.isin(flags, (0.0, 1.0)).all() or flags.min() == flags.max():
+        return None
+    rv = r[ok]
+    ids = []
+    for sid, vals in values:
+        for v in vals:
+            x = _value(v)
+            if x is None or x in SENTINELS:
+                continue
+            for cmp in (np.greater, np.greater_equal, np.less, np.less_equal):
+                if np.array_equal(cmp(rv, x).astype(float), flags):
+                    ids.append(sid)
+                    break
+    return [tuple(sorted(set(ids)))] if ids else None
+
+
 def match_rowwise(raw: np.ndarray | None, new: np.ndarray, rowwise: list[tuple[int, np.ndarray]]) -> list[tuple] | None:
     """``new`` is a per-row statistic placed as a column (a group mean by ``transform``, a
     rank, a quantile bin), or the raw column's deviation from it, ratio to it, or z-score
