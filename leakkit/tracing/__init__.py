@@ -107,7 +107,8 @@ Not seen at all: numpy *array methods* (``X.mean(axis=0)``: a C type that cannot
 wrapped) and pure-Python arithmetic on statistics other than the forms above (a statistic
 passed through ``np.log`` then used, a weighted blend of several statistics, a bound such as
 ``mean + 3 * std``); functions that fit and transform in one call without an estimator or a
-recorded statistic (``sklearn.preprocessing.scale``, ``scipy.stats.zscore``); rows chosen by a statistic (an outlier filter ``df[df.x < df.x.quantile(.99)]``
+recorded statistic (``sklearn.preprocessing.scale``, ``scipy.stats.zscore``); statistics of
+inputs with fewer than 10 rows (a handful of cross-validation scores); rows chosen by a statistic (an outlier filter ``df[df.x < df.x.quantile(.99)]``
 keeps values unchanged); statistics computed before the block; time-based windows
 (``rolling("7D")``) and transforms whose function has no clear pattern are named in
 ``coverage`` (``statistic_unfollowed``); duck-typed models reachable only through other modules; an

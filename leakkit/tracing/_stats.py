@@ -13,6 +13,8 @@ Recorded (outside estimators, in the thread that opened the trace):
 * numpy functions ``mean``, ``median``, ``std``, ``var``, ``min``, ``max``, ``percentile``,
   ``quantile`` (and their ``nan`` forms), ``ptp``, ``corrcoef``.
 
+Inputs with fewer than :data:`MIN_ROWS` rows (five cross-validation scores) are skipped.
+
 numpy *array methods* (``X.mean(axis=0)``) belong to a C type and cannot be wrapped: they
 are not recorded. Reductions along rows (``axis=1``) are per-row arithmetic, not statistics
 over rows, and are not recorded either.
@@ -34,6 +36,9 @@ import pandas as pd
 from . import _dispatch as P
 
 SNAPSHOT_LIMIT = 256 << 20  # bytes of numpy inputs copied per trace
+# Fewer rows than this are not data a model is evaluated on (five cross-validation scores, a
+# toy example): their statistics are not recorded.
+MIN_ROWS = 10
 
 
 class StatData:
@@ -102,7 +107,7 @@ def _snapshot(obj: Any) -> Any:
 def _rec_reduce(name: str):
     def rec(args: tuple, kwargs: dict, result: Any):
         obj = args[0]
-        if not isinstance(obj, (pd.DataFrame, pd.Series)) or len(obj) < 2:
+        if not isinstance(obj, (pd.DataFrame, pd.Series)) or len(obj) < MIN_ROWS:
             return None
         if name not in ("describe", "mode") and not _axis_rows(kwargs, args, 1 if name != "quantile" else 2):
             return None
@@ -127,7 +132,7 @@ def _rec_reduce(name: str):
 
 def _rec_value_counts(args: tuple, kwargs: dict, result: Any):
     obj = args[0]
-    if not isinstance(obj, pd.Series) or not isinstance(result, pd.Series) or len(obj) < 2:
+    if not isinstance(obj, pd.Series) or not isinstance(result, pd.Series) or len(obj) < MIN_ROWS:
         return None
     label = f"{obj.name!r} value_counts" if obj.name is not None else "Series.value_counts"
     data = StatData("groups", _snapshot(obj), values=[(result, "value_counts")], keys=[obj.name], method="value_counts")
@@ -136,7 +141,7 @@ def _rec_value_counts(args: tuple, kwargs: dict, result: Any):
 
 def _rec_rank(args: tuple, kwargs: dict, result: Any):
     obj = args[0]
-    if not isinstance(obj, (pd.Series, pd.DataFrame)) or len(obj) < 2 or not _axis_rows(kwargs, args, 1):
+    if not isinstance(obj, (pd.Series, pd.DataFrame)) or len(obj) < MIN_ROWS or not _axis_rows(kwargs, args, 1):
         return None
     cols = [result] if isinstance(result, pd.Series) else [result[c] for c in result.columns]
     label = f"{obj.name!r} rank" if isinstance(obj, pd.Series) and obj.name is not None else f"{type(obj).__name__}.rank"
@@ -147,7 +152,7 @@ def _rec_rank(args: tuple, kwargs: dict, result: Any):
 def _rec_corr(name: str):
     def rec(args: tuple, kwargs: dict, result: Any):
         obj = args[0]
-        if not isinstance(obj, (pd.DataFrame, pd.Series)) or len(obj) < 3:
+        if not isinstance(obj, (pd.DataFrame, pd.Series)) or len(obj) < MIN_ROWS:
             return None
         other = kwargs.get("other", args[1] if len(args) > 1 else None)
         if isinstance(obj, pd.Series):  # one pair: this column against another
@@ -193,7 +198,7 @@ def _rec_bins(name: str):
                                                                            name=x.name)]
         else:
             arr = np.asarray(x)
-            if arr.ndim != 1 or len(arr) < 2:
+            if arr.ndim != 1 or len(arr) < MIN_ROWS:
                 return None
             inp = _copy_array(arr)
             vals = [np.asarray(codes, dtype=float)]
@@ -225,7 +230,7 @@ def _rec_np(name: str):
         if isinstance(a, (pd.DataFrame, pd.Series)):
             return None  # numpy hands these to pandas' own method, recorded there
         arr = np.asarray(a) if isinstance(a, (np.ndarray, list, tuple)) else None
-        if arr is None or arr.dtype.kind not in "biufM" or arr.ndim not in (1, 2) or len(arr) < 2:
+        if arr is None or arr.dtype.kind not in "biufM" or arr.ndim not in (1, 2) or len(arr) < MIN_ROWS:
             return None
         axis = kwargs.get("axis", args[2] if name in ("percentile", "nanpercentile", "quantile", "nanquantile")
                           and len(args) > 2 else (args[1] if len(args) > 1 and name not in
@@ -266,7 +271,7 @@ def _rec_corrcoef(args: tuple, kwargs: dict, result: Any):
         Y = np.asarray(y, dtype=float)
         Y = (Y.T if rowvar and Y.ndim == 2 else Y)
         Y = Y[:, None] if Y.ndim == 1 else Y
-    if len(Xs) < 3:
+    if len(Xs) < MIN_ROWS:
         return None
     inp = _copy_array(np.ascontiguousarray(Xs) if Xs.base is not None else Xs)
     if inp is None:

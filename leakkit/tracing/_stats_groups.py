@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import _windows
-from ._stats import StatData, _axis_rows
+from ._stats import MIN_ROWS, StatData, _axis_rows
 
 # --------------------------------------------------------------------------------------
 # groupby
@@ -77,7 +77,7 @@ def _rec_group(name: str):
         if keys is None:
             return None
         frame = _group_input(gb, keys)
-        if frame is None or len(frame) < 2:
+        if frame is None or len(frame) < MIN_ROWS:
             return None
         func = args[1] if len(args) > 1 else kwargs.get("func", kwargs.get("arg"))
         fname = func if isinstance(func, str) else getattr(func, "__name__", name)
@@ -154,7 +154,7 @@ def _probe_groups(gb: Any, func: Any) -> Any:
 def _rec_window(name: str):
     def rec(args: tuple, kwargs: dict, result: Any):
         obj = args[0]
-        if not isinstance(obj, (pd.Series, pd.DataFrame)) or len(obj) < 2 or kwargs.get("freq") is not None:
+        if not isinstance(obj, (pd.Series, pd.DataFrame)) or len(obj) < MIN_ROWS or kwargs.get("freq") is not None:
             return None
         if not _axis_rows(kwargs, (), 0) or not isinstance(result, (pd.Series, pd.DataFrame)):
             return None
@@ -174,7 +174,7 @@ def _rec_rolling(name: str):
     def rec(args: tuple, kwargs: dict, result: Any):
         r = args[0]
         obj = getattr(r, "obj", None)
-        if not isinstance(obj, (pd.Series, pd.DataFrame)) or len(obj) < 2:
+        if not isinstance(obj, (pd.Series, pd.DataFrame)) or len(obj) < MIN_ROWS:
             return None
         kind = type(r).__name__
         if "Expanding" in kind:
