@@ -329,11 +329,7 @@ class _Frame:
         """One fingerprint per input row of a statistic: its row in this frame's raw space,
         else in a recorded frame holding its label, else on the statistic's own columns."""
         lab = d.labels
-        from ._derive import _own_rows
-
-        out = np.array(_own_rows(d), dtype=np.uint64, copy=True)
-        if len(out) != len(lab):
-            out = np.zeros(len(lab), dtype=np.uint64)
+        out = np.zeros(len(lab), dtype=np.uint64)
         pos = self.labels.get_indexer(lab)
         todo = pos < 0
         out[~todo] = space[pos[~todo]]
@@ -349,6 +345,12 @@ class _Frame:
                     todo[where] = False
                     if not todo.any():
                         break
+        if todo.any():  # rows met nowhere else: on the statistic's own columns
+            from ._derive import _own_rows
+
+            own = _own_rows(d)
+            if len(own) == len(lab):
+                out[todo] = own[todo]
         return out
 
     def place(self, sid: int, space: np.ndarray) -> list:
