@@ -414,3 +414,20 @@ def test_test_reuse_and_no_held_out_rules_on_their_own(xy):
         LogisticRegression().fit(X, y).score(X, y)
     assert [f.check for f in _rules.no_held_out(_context(t2), t2.evaluations)] == ["no_held_out"]
     assert _rules.test_reuse(_context(t2)) == []
+
+
+def test_a_failure_inside_the_tracer_never_breaks_the_users_code(xy, monkeypatch):
+    X, y = xy
+    from leakkit.tracing._trace import Trace
+
+    def broken(self, *a, **k):
+        raise RuntimeError("tracer bug")
+
+    monkeypatch.setattr(Trace, "_split_start", broken)
+    with leakkit.trace() as t:
+        scores = cross_val_score(LogisticRegression(), X, y, cv=3)
+    assert len(scores) == 3
+    assert any(g.kind == "tracer_error" and "tracer bug" in g.detail for g in t.coverage)
+    with pytest.raises(ZeroDivisionError):  # the user's own exception is never hidden
+        with leakkit.trace():
+            1 / 0

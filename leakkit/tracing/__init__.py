@@ -101,7 +101,9 @@ Listed in ``coverage`` (never silently dropped): work in worker processes or in 
 other than the one that opened the trace (each trace records only its own thread), classes
 that refuse to be wrapped or that other code re-wrapped inside the block, data that could
 not be fingerprinted, models fitted before the block (their training rows are unknown),
-statistics whose rows could not be placed, arrays too large to copy.
+statistics whose rows could not be placed or whose reading pattern could not be told,
+arrays too large to copy, and any failure of the tracer itself (``tracer_error``: the tracer
+never breaks the traced code, and never hides its exceptions).
 
 Not seen at all: numpy *array methods* (``X.mean(axis=0)``: a C type that cannot be
 wrapped) and pure-Python arithmetic on statistics other than the forms above (a statistic

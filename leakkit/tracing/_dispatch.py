@@ -80,7 +80,7 @@ def _dispatch(est: Any, name: str, bound: Any, args: tuple, kwargs: dict) -> Any
     y = args[1] if len(args) > 1 else kwargs.get("y")
     if outer:
         _local.fold_hint = _fold_hint()
-    pre = [t._before(est, name, X, outer, parent_fit, inside_search) for t in tracers]
+    pre = [_safely(t, t._before, est, name, X, outer, parent_fit, inside_search) for t in tracers]
     stack.append((est, name, pre))
     try:
         result = bound(*args, **kwargs)
@@ -88,11 +88,23 @@ def _dispatch(est: Any, name: str, bound: Any, args: tuple, kwargs: dict) -> Any
         stack.pop()
     try:
         for t, p in zip(tracers, pre):
-            t._after(est, name, X, y, result, outer, p)
+            _safely(t, t._after, est, name, X, y, result, outer, p)
     finally:
         if outer:
             _local.fold_hint = None
     return result
+
+
+def _safely(t: Any, hook: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a trace's hook; a failure of the tracer never breaks the user's code: it is named
+    in the trace's coverage instead."""
+    try:
+        return hook(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001
+        _local.busy = False
+        t._gap("tracer_error", getattr(hook, "__name__", "hook"),
+               f"the tracer failed here ({type(exc).__name__}: {exc}); this call was not followed")
+        return None
 
 
 def _fold_hint(limit: int = 14) -> tuple | None:
@@ -185,8 +197,8 @@ def _dispatch_split(cv: Any, bound: Any, args: tuple, kwargs: dict) -> Any:
         y = loc.get("y") if "y" in loc else (loc.get("arrays") or (None, None))[1:2][0] if len(
             loc.get("arrays") or ()) > 1 else None
     y_name = getattr(y, "name", None)
-    records = [t._split_start(cv, label, X, internal, inside_search, entry=entry, n_jobs=n_jobs, estimator=est,
-                              y_name=y_name) for t in tracers]
+    records = [_safely(t, t._split_start, cv, label, X, internal, inside_search, entry=entry, n_jobs=n_jobs,
+                       estimator=est, y_name=y_name) for t in tracers]
 
     def gen() -> Iterator:
         _local.in_split = True
@@ -219,5 +231,5 @@ def dispatch_stat(recorder: Any, orig: Any, args: tuple, kwargs: dict) -> Any:
     finally:
         _local.in_stat = False
     for t in tracers:
-        t._statistic(recorder, args, kwargs, result)
+        _safely(t, t._statistic, recorder, args, kwargs, result)
     return result

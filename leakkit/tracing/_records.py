@@ -161,8 +161,8 @@ class Evaluation:
 class CoverageGap:
     """Something the tracer did not see. ``kind`` is one of ``worker_processes``,
     ``other_threads``, ``unpatchable``, ``not_fingerprinted``, ``fitted_outside``,
-    ``statistic_unplaced``, ``not_snapshotted``; ``what`` names the object or call,
-    ``count`` how many times, ``detail`` what was missed."""
+    ``statistic_unplaced``, ``statistic_unfollowed``, ``not_snapshotted``, ``tracer_error``;
+    ``what`` names the object or call, ``count`` how many times, ``detail`` what was missed."""
 
     kind: str
     what: str

@@ -147,7 +147,13 @@ class Trace:
         for what, n in self._book.not_fingerprinted.items():
             self._gap("not_fingerprinted", what, "rows of this type could not be fingerprinted: fits, "
                                                   "splits and scores on it were not followed", n)
-        self._finish()
+        try:
+            self._finish()
+        except Exception:
+            if exc_type is None:
+                raise
+            # The block is already raising: never hide the user's own exception behind ours.
+            self._gap("tracer_error", "analysis", "the analysis failed after the block raised an exception")
         if self.strict and exc_type is None and self.coverage:
             lines = "\n".join(f"- {g}" for g in self.coverage)
             raise CoverageError(f"leakkit.trace(strict=True): the tracer could not see everything:\n{lines}\n"
@@ -364,6 +370,9 @@ class Trace:
         P._local.busy = True
         try:
             derive(self, X, rows)
+        except Exception as exc:  # noqa: BLE001 - never break the user's code
+            self._gap("tracer_error", "derived data", f"data derived from statistics could not be followed here "
+                                                      f"({type(exc).__name__}: {exc})")
         finally:
             P._local.busy = False
 
