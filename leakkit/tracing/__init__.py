@@ -145,39 +145,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
-from .._rows import is_sparse
 from ._records import CoverageGap, Evaluation, FitRecord, PredictRecord, SplitRecord, StatRecord
 from ._trace import CoverageError, Trace
 
 __all__ = ["trace", "Trace", "CoverageError", "CoverageGap", "Evaluation", "FitRecord", "SplitRecord",
            "PredictRecord", "StatRecord"]
-
-_ARRAYS = (np.ndarray, pd.DataFrame, pd.Series)
-
-
-def _check_options(detail: Any, test_reuse_min_configs: Any, held_out: Any, strict: Any) -> None:
-    if detail not in ("outer", "all"):
-        raise ValueError(f"detail: expected 'outer' or 'all', got {detail!r}; pass detail='all' to record the rows "
-                         f"of every nested fit.")
-    if (isinstance(test_reuse_min_configs, bool) or not isinstance(test_reuse_min_configs, (int, np.integer))
-            or test_reuse_min_configs < 2):
-        raise ValueError(f"test_reuse_min_configs: expected an int of at least 2, got {test_reuse_min_configs!r}; "
-                         f"pass how many models scored on one test set make a warning (2 by default).")
-    if not isinstance(strict, (bool, np.bool_)):
-        raise TypeError(f"strict: expected True or False, got {type(strict).__name__}; pass strict=True to raise "
-                        f"when the tracer could not see part of the work.")
-    if held_out is None:
-        return
-    if isinstance(held_out, list) and held_out and not isinstance(held_out[0], _ARRAYS) and not is_sparse(held_out[0]):
-        raise TypeError(f"held_out: got a list of {type(held_out[0]).__name__}; pass the held-out rows as one numpy "
-                        f"array or DataFrame (np.asarray(rows)), or a list of such arrays.")
-    if not isinstance(held_out, (list,) + _ARRAYS) and not is_sparse(held_out):
-        raise TypeError(f"held_out: expected the test rows as a numpy array, DataFrame or sparse matrix (or a list "
-                        f"of them), got {type(held_out).__name__}.")
-
 
 def trace(*, detail: str = "outer", test_reuse_min_configs: int = 2, held_out: Any = None,
           strict: bool = False) -> Trace:
@@ -218,6 +190,4 @@ def trace(*, detail: str = "outer", test_reuse_min_configs: int = 2, held_out: A
     >>> t.findings, t.coverage
     ([], [])
     """
-    _check_options(detail, test_reuse_min_configs, held_out, strict)
-    return Trace(detail=detail, test_reuse_min_configs=int(test_reuse_min_configs), held_out=held_out,
-                 strict=bool(strict))
+    return Trace(detail=detail, test_reuse_min_configs=test_reuse_min_configs, held_out=held_out, strict=strict)

@@ -89,3 +89,27 @@ def _check_held_out_part(part: Any, where: str) -> None:
         raise ValueError(f"{where}: the held-out rows are empty (0 rows); pass the test rows themselves.")
     if isinstance(part, np.ndarray) and part.ndim not in (1, 2):
         raise ValueError(f"{where}: expected a 1- or 2-dimensional array of rows, got {part.ndim} dimensions.")
+
+
+_ARRAYS = (np.ndarray, pd.DataFrame, pd.Series)
+
+
+def check_options(detail: Any, test_reuse_min_configs: Any, held_out: Any, strict: Any) -> None:
+    if detail not in ("outer", "all"):
+        raise ValueError(f"detail: expected 'outer' or 'all', got {detail!r}; pass detail='all' to record the rows "
+                         f"of every nested fit.")
+    if (isinstance(test_reuse_min_configs, bool) or not isinstance(test_reuse_min_configs, (int, np.integer))
+            or test_reuse_min_configs < 2):
+        raise ValueError(f"test_reuse_min_configs: expected an int of at least 2, got {test_reuse_min_configs!r}; "
+                         f"pass how many models scored on one test set make a warning (2 by default).")
+    if not isinstance(strict, (bool, np.bool_)):
+        raise TypeError(f"strict: expected True or False, got {type(strict).__name__}; pass strict=True to raise "
+                        f"when the tracer could not see part of the work.")
+    if held_out is None:
+        return
+    if isinstance(held_out, list) and held_out and not isinstance(held_out[0], _ARRAYS) and not is_sparse(held_out[0]):
+        raise TypeError(f"held_out: got a list of {type(held_out[0]).__name__}; pass the held-out rows as one numpy "
+                        f"array or DataFrame (np.asarray(rows)), or a list of such arrays.")
+    if not isinstance(held_out, (list,) + _ARRAYS) and not is_sparse(held_out):
+        raise TypeError(f"held_out: expected the test rows as a numpy array, DataFrame or sparse matrix (or a list "
+                        f"of them), got {type(held_out).__name__}.")

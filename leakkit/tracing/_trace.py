@@ -15,7 +15,7 @@ from .._rows import n_rows
 from . import _patching as P
 from ._lineage import taint_of
 from ._records import CoverageGap, FitRecord, PredictRecord, SplitRecord, StatRecord, _Output
-from ._estimators import _check_held_out_part, _config, _is_outlier_detector, _label, _requires_fit, _supervised
+from ._estimators import _check_held_out_part, check_options, _config, _is_outlier_detector, _label, _requires_fit, _supervised
 from ._rowbook import RowBook
 
 __all__ = ["Trace", "CoverageError"]
@@ -48,9 +48,10 @@ class Trace:
 
     def __init__(self, *, detail: str = "outer", test_reuse_min_configs: int = 2, held_out: Any = None,
                  strict: bool = False) -> None:
+        check_options(detail, test_reuse_min_configs, held_out, strict)
         self.detail = detail
-        self.test_reuse_min_configs = test_reuse_min_configs
-        self.strict = strict
+        self.test_reuse_min_configs = int(test_reuse_min_configs)
+        self.strict = bool(strict)
         self.fits: list[FitRecord] = []
         self.splits: list[SplitRecord] = []
         self.predictions: list[PredictRecord] = []
