@@ -27,6 +27,7 @@ class SplitIndex:
         self.roots = roots
         self.folds = split.folds
         self._masks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._sides: dict[int, tuple] = {}
         self.uniq, self.inverse = _unique(roots, return_inverse=True)
         m = len(self.uniq)
         self.te_masks, self.tr_masks, self.held_only = [], [], []
@@ -43,16 +44,23 @@ class SplitIndex:
     def fold_side(self, roots: np.ndarray) -> tuple[int, bool] | None:
         """``(k, is_test)`` when ``roots`` are exactly the split's rows at fold k's training
         (or test) positions, in that order; None otherwise. O(n), no sorting."""
+        hit = self._sides.get(id(roots))
+        if hit is not None and hit[0] is roots:
+            return hit[1]
+        side = None
         n = len(roots)
-        if n == 0:
-            return None
-        first, last = roots[0], roots[-1]
-        for k, (tr, te) in enumerate(self.folds):
-            for is_test, idx in ((False, tr), (True, te)):
-                if (len(idx) == n and self.roots[idx[0]] == first and self.roots[idx[-1]] == last
-                        and np.array_equal(self.roots[idx], roots)):
-                    return k, is_test
-        return None
+        if n:
+            first, last = roots[0], roots[-1]
+            for k, (tr, te) in enumerate(self.folds):
+                for is_test, idx in ((False, tr), (True, te)):
+                    if (len(idx) == n and self.roots[idx[0]] == first and self.roots[idx[-1]] == last
+                            and np.array_equal(self.roots[idx], roots)):
+                        side = (k, is_test)
+                        break
+                if side is not None:
+                    break
+        self._sides[id(roots)] = (roots, side)
+        return side
 
     def mask_of(self, roots: np.ndarray, sorted_roots: Any) -> np.ndarray:
         """Mask over the split's unique rows: which of them are among ``roots``."""
