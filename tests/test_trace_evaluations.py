@@ -182,3 +182,38 @@ def test_evaluations_serialise(data):
     d = json.loads(json.dumps(t.to_dict()))
     assert d["evaluations"][0]["held_out"] is True and d["evaluations"][0]["n_held_out"] == 75
     assert d["splits"][0]["splitter"] == "train_test_split" and d["findings"] == [] and d["coverage"] == []
+
+
+def test_boosting_stages_chosen_on_the_test_rows_is_test_reuse(data):
+    from sklearn.ensemble import GradientBoostingClassifier
+    from sklearn.metrics import log_loss
+
+    X, y, _ = data
+    with leakkit.trace() as t:
+        X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
+        gb = GradientBoostingClassifier(n_estimators=30, random_state=0).fit(X_tr, y_tr)
+        losses = [log_loss(y_te, p) for p in gb.staged_predict_proba(X_te)]
+        int(np.argmin(losses)) + 1
+    assert [(f.check, f.severity, f.evidence.get("staged")) for f in t.findings] == [("test_reuse", "warn", True)]
+    with leakkit.trace() as t:  # stages chosen on a validation split carved from the training rows
+        X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
+        X_fit, X_val, y_fit, y_val = train_test_split(X_tr, y_tr, random_state=1)
+        gb = GradientBoostingClassifier(n_estimators=30, random_state=0).fit(X_fit, y_fit)
+        best = int(np.argmin([log_loss(y_val, p) for p in gb.staged_predict_proba(X_val)])) + 1
+        GradientBoostingClassifier(n_estimators=best, random_state=0).fit(X_tr, y_tr).score(X_te, y_te)
+    assert t.findings == []
+
+
+def test_settings_compared_on_the_test_rows_then_refit_on_everything_is_still_test_reuse(data):
+    X, y, _ = data
+    with leakkit.trace() as t:
+        X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
+        scores = {C: LogisticRegression(C=C).fit(X_tr, y_tr).score(X_te, y_te) for C in (0.01, 1.0, 100.0)}
+        LogisticRegression(C=max(scores, key=scores.get)).fit(X, y)  # the model to ship
+    assert [f.check for f in t.findings] == ["test_reuse"]
+    with leakkit.trace() as t:  # the same comparison on a validation split of the training rows
+        X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
+        X_fit, X_val, y_fit, y_val = train_test_split(X_tr, y_tr, random_state=1)
+        scores = {C: LogisticRegression(C=C).fit(X_fit, y_fit).score(X_val, y_val) for C in (0.01, 1.0, 100.0)}
+        LogisticRegression(C=max(scores, key=scores.get)).fit(X_tr, y_tr).score(X_te, y_te)
+    assert t.findings == []

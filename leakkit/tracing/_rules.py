@@ -259,8 +259,9 @@ def pool_scorers(ctx: Any, s: Any, ix: Any) -> None:
         if not scoring:
             continue
         te_m = ix.te_masks[k]
-        key = hash(ix.uniq[te_m].tobytes())
-        pool = ctx.reuse.setdefault(key, {"split": s, "fold": k, "n": int(te_m.sum()), "preds": []})
+        rows = ix.uniq[te_m]
+        key = hash(rows.tobytes())
+        pool = ctx.reuse.setdefault(key, {"split": s, "fold": k, "n": int(te_m.sum()), "preds": [], "rows": rows})
         pool["preds"].extend(p for p, _ in scoring if all(p is not q for q in pool["preds"]))
 
 
@@ -293,6 +294,19 @@ def test_reuse(ctx: Any) -> list[Finding]:
     best of them on these rows makes its score optimistic)."""
     for pool in ctx.reuse.values():
         preds = pool["preds"]
+        if _was_validation(ctx, pool):
+            continue
+        staged = [p for p in preds if p.method.startswith("staged_")]
+        if staged:  # one prediction per boosting stage: picking a stage on these rows is picking a setting
+            s = pool["split"]
+            return [Finding(
+                "test_reuse", "warn",
+                f"{staged[0].estimator}.{staged[0].method} scored the held-out rows of {s.splitter} after every "
+                f"boosting stage: choosing the number of stages on these rows tunes on the test set. Choose it on "
+                f"a validation split (or with early stopping on the training rows) and score the test rows once.",
+                evidence={"splitter": s.splitter, "n_configs": None, "fold": pool["fold"] + 1,
+                          "n_held_out": pool["n"], "staged": True},
+            )]
         if len({(p.owner, p.model_fit) for p in preds}) < ctx.test_reuse_min_configs:
             continue
         # A model refitted in place (set_params, then fit) counts once per fit.
@@ -319,6 +333,26 @@ def test_reuse(ctx: Any) -> list[Finding]:
 
 
 test_reuse.__test__ = False  # type: ignore[attr-defined] - not a pytest test
+
+
+def _was_validation(ctx: Any, pool: dict) -> bool:
+    """Held-out rows carved from the training side of an outer split (a validation split of
+    the training rows) are there to choose settings: comparing settings on them is their job.
+    The outer split runs on more rows, among which these are training rows."""
+    s = pool["split"]
+    inner = ctx.indexes[s.id]
+    rows = pool["rows"]
+    for s2 in ctx.trace.splits:
+        ix2 = ctx.indexes.get(s2.id)
+        if s2 is s or ix2 is None or s2.kind == "inferred" or len(ix2.uniq) <= len(inner.uniq):
+            continue
+        if not _contains(inner.uniq, ix2.uniq).all():
+            continue
+        pos = np.searchsorted(ix2.uniq, rows)
+        for tr_m, te_m in zip(ix2.tr_masks, ix2.te_masks):
+            if (tr_m[pos] & ~te_m[pos]).mean() >= 0.5:
+                return True
+    return False
 
 
 def no_held_out(ctx: Any, evaluations: list) -> list[Finding]:

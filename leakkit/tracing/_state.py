@@ -6,7 +6,8 @@ import threading
 
 _FIT_METHODS = ("fit", "fit_transform", "partial_fit", "fit_predict", "fit_resample")
 _TRANSFORM_METHODS = ("transform",)
-_PREDICT_METHODS = ("predict", "predict_proba", "predict_log_proba", "decision_function", "score", "score_samples")
+_PREDICT_METHODS = ("predict", "predict_proba", "predict_log_proba", "decision_function", "score", "score_samples",
+                    "staged_predict", "staged_predict_proba", "staged_decision_function")
 _METHODS = _FIT_METHODS + _TRANSFORM_METHODS + _PREDICT_METHODS
 _DUCK_PREDICT = ("predict", "predict_proba", "decision_function", "transform")
 # A duck-typed model's fit must take the data first, under one of these names.
