@@ -390,4 +390,11 @@ def _same_series(a: Any, b: Any) -> bool:
 
 
 def _eq_all(a: np.ndarray, b: np.ndarray) -> bool:
-    return len(a) == len(b) and bool(_same_values(np.asarray(a, dtype=object), np.asarray(b, dtype=object)).all())
+    a, b = np.asarray(a), np.asarray(b)
+    if len(a) != len(b):
+        return False
+    if a.dtype.kind in "biuf" and b.dtype.kind in "biuf":
+        return bool(_same_values(a, b).all())
+    if (a.dtype.kind in "biuf") != (b.dtype.kind in "biuf") and a.dtype != object and b.dtype != object:
+        return False
+    return bool(_same_values(a.astype(object), b.astype(object)).all())

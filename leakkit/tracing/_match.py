@@ -173,10 +173,22 @@ def match_threshold(raw: np.ndarray, new: np.ndarray, values: list[tuple[int, se
     return [tuple(sorted(set(ids)))] if ids else None
 
 
+def _probe_idx(n: int) -> np.ndarray:
+    return np.unique(np.linspace(0, n - 1, 32).astype(np.intp)) if n else np.zeros(0, dtype=np.intp)
+
+
+def _agrees(cand: np.ndarray, n: np.ndarray, scale: float) -> bool:
+    """Whether ``cand`` reproduces ``n`` (to rounding), missing where it is missing."""
+    fc, fn = np.isfinite(cand), np.isfinite(n)
+    if not np.array_equal(fc, fn) or fn.mean() <= 0.5:
+        return False
+    return bool(np.allclose(cand[fn], n[fn], rtol=1e-9, atol=1e-12 * scale))
+
+
 def match_rowwise(raw: np.ndarray | None, new: np.ndarray, rowwise: list[tuple[int, np.ndarray]]) -> list[tuple] | None:
     """``new`` is a per-row statistic placed as a column (a group mean by ``transform``, a
     rank, a quantile bin), or the raw column's deviation from it, ratio to it, or z-score
-    against two of them."""
+    against two of them. Each form is tried on a few rows first, then on all of them."""
     n = _num(new)
     for sid, R in rowwise:
         if len(R) == len(new) and _same_values(R, new).all():
@@ -184,28 +196,22 @@ def match_rowwise(raw: np.ndarray | None, new: np.ndarray, rowwise: list[tuple[i
     if raw is None or n is None:
         return None
     r = _num(raw)
-    if r is None:
+    if r is None or len(r) != len(n):
         return None
     scale = float(np.nanmax(np.abs(n))) if np.isfinite(n).any() else 1.0
+    p = _probe_idx(len(n))
+    rp, np_ = r[p], n[p]
+    nums = [(sid, _num(R)) for sid, R in rowwise]
+    nums = [(sid, R) for sid, R in nums if R is not None and len(R) == len(n)]
     with np.errstate(all="ignore"):
-        for sid, R in rowwise:
-            Rn = _num(R)
-            if Rn is None:
-                continue
-            for f in (lambda: r - Rn, lambda: r / Rn, lambda: Rn - r):
-                cand = f()
-                ok = np.isfinite(cand) & np.isfinite(n)
-                if ok.mean() > 0.5 and np.allclose(cand[ok], n[ok], rtol=1e-9, atol=1e-12 * scale) \
-                        and np.array_equal(np.isfinite(cand), np.isfinite(n)):
+        for sid, R in nums:
+            Rp = R[p]
+            for f in (np.subtract, np.divide, lambda a, b: b - a):
+                if _agrees(f(rp, Rp), np_, scale) and _agrees(f(r, R), n, scale):
                     return [(sid,)]
-        for (s1, R1), (s2, R2) in combinations(rowwise, 2):
-            for a, b, sa, sb in ((R1, R2, s1, s2), (R2, R1, s2, s1)):
-                A, B = _num(a), _num(b)
-                if A is None or B is None:
-                    continue
-                cand = (r - A) / B
-                ok = np.isfinite(cand) & np.isfinite(n)
-                if ok.mean() > 0.5 and np.allclose(cand[ok], n[ok], rtol=1e-9, atol=1e-12 * scale):
+        for (s1, A), (s2, B) in combinations(nums, 2):
+            for a, b, sa, sb in ((A, B, s1, s2), (B, A, s2, s1)):
+                if _agrees((rp - a[p]) / b[p], np_, scale) and _agrees((r - a) / b, n, scale):
                     return [(sa,), (sb,)]
     return None
 
@@ -223,11 +229,14 @@ def match_lookup(new: np.ndarray, expected: np.ndarray, fills: list[tuple[int, s
     """``new`` is a group statistic looked up by each row's key (``map``, ``merge``,
     ``transform``); rows whose key the statistic lacks may hold a fill value (a global
     mean, a prior). Returns (matched, fill groups)."""
-    exp = np.asarray(expected, dtype=object)
+    exp = np.asarray(expected)
+    new_a = np.asarray(new)
+    if exp.dtype.kind not in "biuf" or new_a.dtype.kind not in "biuf":
+        exp, new_a = exp.astype(object), new_a.astype(object)
     have = ~pd.isna(exp)
-    if have.mean() < 0.5 or len(np.unique(exp[have].astype(str))) < 2:
+    if have.mean() < 0.5 or len(pd.unique(exp[have])) < 2:
         return False, []
-    if not _same_values(exp[have], np.asarray(new, dtype=object)[have]).all():
+    if not _same_values(exp[have], new_a[have]).all():
         return False, []
     rest = np.flatnonzero(~have)
     groups: dict[tuple, None] = {}
