@@ -7,7 +7,7 @@ The helper package of the data-leakage course, usable on its own:
 '0.1.0'
 
 Submodules: ``leakkit.datasets`` (scenarios with ground truth), ``leakkit.detect``
-(data-only scans), ``leakkit.trace`` (the runtime fit tracer, also ``leakkit.trace()``),
+(data-only scans), ``leakkit.tracing`` (the runtime tracer; start it with ``leakkit.trace()``),
 ``leakkit.evaluate`` (leaky vs honest over seeds), ``leakkit.llm`` (RAG/LLM evaluation
 leakage), ``leakkit.checklist`` (the four questions as one audit), ``leakkit.plot`` (the
 course's plots; needs ``leakkit[plot]``) and ``leakkit.grading`` (checks for exercise test
@@ -30,13 +30,13 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.1.0"
 
-_SUBMODULES = ("datasets", "detect", "evaluate", "llm", "checklist", "plot", "grading", "autograde")
+_SUBMODULES = ("datasets", "detect", "evaluate", "llm", "checklist", "plot", "grading", "autograde", "tracing")
 
 # Public names, and the submodule that defines each: loaded when first used.
 _EXPORTS = {
     "Finding": "_findings",
-    "Trace": "trace",
-    "trace": "trace",
+    "Trace": "tracing",
+    "trace": "tracing",
     "GapResult": "evaluate",
     "compare_protocols": "evaluate",
     "optimism_gap": "evaluate",

@@ -1,7 +1,7 @@
 """Stable check codes: one per kind of finding, across the tracer, the data scans and the
 LLM checks, so a team can ignore or baseline a check by a code that never changes.
 
-Numbering: ``LK1xx`` the runtime tracer (:mod:`leakkit.trace`), ``LK2xx`` the data scans and
+Numbering: ``LK1xx`` the runtime tracer (:mod:`leakkit.tracing`), ``LK2xx`` the data scans and
 the audit (:mod:`leakkit.detect`, :mod:`leakkit.checklist`), ``LK3xx`` LLM/RAG evaluation
 (:mod:`leakkit.llm`). A code is never reused for another check; each has a page in
 ``docs/codes/<CODE>.md`` with the leak, an example and the fix.
@@ -34,6 +34,8 @@ _ALL = [
     Code("LK103", "duplicates_across_split", "identical rows on both sides of a split"),
     Code("LK104", "outliers_removed_before_split", "an outlier detector fitted on all rows chose the rows kept"),
     Code("LK105", "test_reuse", "the same held-out rows scored by several models or settings"),
+    Code("LK106", "statistic_saw_held_out", "a pandas/numpy statistic computed on held-out rows reached the model's data"),
+    Code("LK107", "no_held_out", "every score was computed on rows the model was fitted on"),
     # --- data scans and audit (LK2xx) --------------------------------------------------
     Code("LK201", "feature_power", "one column alone predicts the target"),
     Code("LK202", "id_column", "an identifier column predicts the target"),

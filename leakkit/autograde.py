@@ -241,7 +241,7 @@ def _learner_cells(nb: dict, cells: list[_SourceCell]) -> list[tuple[str, str]]:
 # =====================================================================================
 _GUARD: dict[str, Any] = {}
 _MISSING = object()
-_GUARD_MODULES = ("leakkit", "leakkit.grading", "leakkit.trace", "leakkit.detect", "leakkit.datasets",
+_GUARD_MODULES = ("leakkit", "leakkit.grading", "leakkit.tracing", "leakkit.detect", "leakkit.datasets",
                   "leakkit.evaluate", "leakkit.llm", "leakkit.checklist")
 _SHELL_LISTS = ("input_transformers_cleanup", "input_transformers_post", "ast_transformers")
 

@@ -446,7 +446,7 @@ def audit(
                                                                  feature_threshold, random_state, say)
     traced: list[Finding] = []
     if evaluation is not None:
-        from .trace import trace
+        from .tracing import trace
 
         say("running your evaluation under leakkit.trace")
         with trace() as t:  # rows of a given test frame are held out even when the code splits by hand

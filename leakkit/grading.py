@@ -146,7 +146,7 @@ def check_no_leak(func: Callable[..., Any], *args: Any, allow_test_reuse: bool =
     """
     if not callable(func):
         raise TypeError(f"func: expected the function to check, got {type(func).__name__}.")
-    from .trace import trace
+    from .tracing import trace
 
     with trace() as t:
         result = func(*args, **kwargs)

@@ -124,8 +124,8 @@ def test_import_leakkit_stays_light():
         "print([m for m in HEAVY if m in sys.modules])\n"
         "import leakkit.pytest_plugin\n"
         "print([m for m in HEAVY if m in sys.modules])\n"
-        "import leakkit.trace as m\n"
-        "print(callable(leakkit.trace), leakkit.Trace.__name__, leakkit.Finding.__name__, m is leakkit.trace)\n"
+        "import leakkit.tracing as m\n"
+        "print(callable(leakkit.trace), leakkit.Trace.__name__, leakkit.Finding.__name__, m.trace is leakkit.trace)\n"
         "print(sorted(set(leakkit.__all__) - set(dir(leakkit))))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
