@@ -1,6 +1,7 @@
 # The course's commands. Each target creates .venv (standard-library venv + pip) when it is
-# missing or older than pyproject.toml, then runs with .venv/bin first on PATH, so nbgrader
-# finds its `alembic` and `jupyter` executables without any PATH tricks by the user.
+# missing or older than pyproject.toml, with leakkit's `course` extra (JupyterLab, nbgrader,
+# matplotlib, pytest, nbval) and `dev` tools, then runs with .venv/bin first on PATH, so
+# nbgrader finds its `alembic` and `jupyter` executables without any PATH tricks by the user.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -8,6 +9,8 @@ BIN    := $(CURDIR)/$(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 JOBS   ?= 2
+# What `make install` puts in .venv: the whole course and the test tools (pyproject.toml's extras).
+EXTRAS := course,dev
 
 # Jupyter refuses to run as root unless told; containers and CI run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -34,13 +37,17 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0) if v >= (3, 11) else sys.exit("leakkit needs Python 3.11 or newer, but $(PYTHON) is %d.%d: run make PYTHON=python3.12 (or any 3.11+)" % v[:2])'
 	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -e '.[dev]'
+	$(VENV)/bin/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	@touch $(STAMP)
 
 install: $(STAMP)
 
+# JupyterLab 4 starts from LabApp.default_url (ServerApp.default_url is overridden by it and
+# would open the launcher). tools/lab/ holds nbgrader settings for a laptop: a private exchange
+# folder, so nbgrader's Assignments panel opens instead of "The exchange directory does not exist".
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.default_url=/lab/tree/notebooks/01_data_leakage.ipynb $(ROOT_FLAG) $(ARGS)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/tools/lab$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	$(BIN)/jupyter lab --LabApp.default_url=/lab/tree/notebooks/01_data_leakage.ipynb $(ROOT_FLAG) $(ARGS)
 
 # Everything that must pass: unit, doctest, grading and browser tests, then every notebook
 # in notebooks/ and solutions/ executed from a fresh kernel by nbval (key result cells

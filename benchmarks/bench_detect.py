@@ -1,7 +1,12 @@
 """Benchmark leakkit.detect: prints figures and ratios, asserts no timings.
 
-(a) Duplicate scan, 1,000,000 x 20 float train vs 250,000 test sharing 10,000 rows:
-    leakkit.duplicates vs a plain pandas merge on all columns (time, peak memory, counts).
+(a) Duplicate scan, 1,000,000 x 20 float train vs 250,000 test sharing 10,000 rows, measured
+    side by side in one process, in interleaved rounds (the best of each): leakkit's scan
+    (detect.duplicate_rows: confirmed pairs) and finding (detect.duplicates: with the check of
+    which copies hold distinctive values), beside what a user would pick for speed: pandas
+    hash_pandas_object(...).isin(...), a polars semi join and a DuckDB semi join on 2 threads
+    (each skipped with "not run" when not installed), plus a plain pandas merge for counts and
+    peak memory.
 (b) The same frames through deepchecks' TrainTestSamplesMix, run in its own virtualenv
     (~/.cache/leakkit-bench/venv-deepchecks, created on first use; needs PyPI). --no-deepchecks skips it.
 (c) Single-feature power scan (leakkit.feature_power) on 100,000 x 50 mixed columns.
@@ -36,7 +41,7 @@ import pandas as pd  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from leakkit.detect import duplicates, feature_power  # noqa: E402
+from leakkit.detect import duplicate_rows, duplicates, feature_power  # noqa: E402
 
 # Outside the repository: a separate, throw-away environment (deepchecks needs older pins).
 VENV = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "leakkit-bench" / "venv-deepchecks"
@@ -87,6 +92,40 @@ def leakkit_count(train: pd.DataFrame, test: pd.DataFrame) -> int:
     return found[0].evidence["n_rows"] if found else 0
 
 
+def leakkit_scan(train: pd.DataFrame, test: pd.DataFrame) -> int:
+    return int(duplicate_rows(train, test)["test_row"].nunique())
+
+
+def pandas_hash_count(train: pd.DataFrame, test: pd.DataFrame) -> int:
+    h_train = pd.util.hash_pandas_object(train, index=False)
+    return int(pd.util.hash_pandas_object(test, index=False).isin(h_train).sum())
+
+
+def competitors(train: pd.DataFrame, test: pd.DataFrame) -> dict:
+    """The fast ways a user would count test rows copied from train, by name (None: not installed)."""
+    out = {"pandas hash_pandas_object.isin": pandas_hash_count}
+    try:
+        import polars as pl
+
+        ptr, pte = pl.from_pandas(train), pl.from_pandas(test)
+        out["polars semi join"] = lambda a, b: pte.join(ptr, on=list(train.columns), how="semi").height
+    except ImportError:
+        out["polars semi join"] = None
+    try:
+        import duckdb
+
+        con = duckdb.connect()
+        con.execute("SET threads=2")
+        con.register("train_df", train)
+        con.register("test_df", test)
+        on = " AND ".join(f'a."{c}" = b."{c}"' for c in train.columns)
+        sql = f"SELECT count(*) FROM test_df b SEMI JOIN train_df a ON {on}"
+        out["DuckDB semi join (2 threads)"] = lambda a, b: con.execute(sql).fetchone()[0]
+    except ImportError:
+        out["DuckDB semi join (2 threads)"] = None
+    return out
+
+
 def timed(fn, *args):
     t0 = time.perf_counter()
     out = fn(*args)
@@ -125,22 +164,39 @@ def ensure_deepchecks_venv() -> Path:
 
 def bench_duplicates(args) -> dict:
     print(f"(a) duplicate scan: train {args.rows:,} x 20 floats, test {args.test_rows:,} x 20, "
-          f"{args.shared:,} test rows copied from train")
+          f"{args.shared:,} test rows copied from train; best of {args.rounds} interleaved rounds")
     train, test = make_frames(args.rows, args.test_rows, args.shared)
     input_bytes = int(train.memory_usage(deep=True).sum() + test.memory_usage(deep=True).sum())
-    n_leakkit, t_leakkit = timed(leakkit_count, train, test)
+    methods = {"leakkit detect.duplicate_rows (scan)": leakkit_scan,
+               "leakkit detect.duplicates (finding)": leakkit_count, **competitors(train, test)}
+    best: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for _ in range(args.rounds):  # interleaved: each method sees the same load on a shared machine
+        for name, fn in methods.items():
+            if fn is None:
+                continue
+            n, t = timed(fn, train, test)
+            counts[name] = n
+            best[name] = min(best.get(name, float("inf")), t)
+    duck = best.get("DuckDB semi join (2 threads)")
+    for name, fn in methods.items():
+        if fn is None:
+            print(f"    {name:<38} not run (not installed; pip install 'leakkit[scale]' polars)")
+            continue
+        ratio = f"   ratio to DuckDB {best[name] / duck:5.2f}" if duck else ""
+        print(f"    {name:<38} {best[name]:7.3f} s   shared test rows: {counts[name]:,}{ratio}")
     n_merge, t_merge = timed(pandas_merge_count, train, test)
-    print(f"    leakkit.duplicates   {t_leakkit:8.2f} s   shared test rows: {n_leakkit:,}")
-    print(f"    pandas merge         {t_merge:8.2f} s   shared test rows: {n_merge:,}")
-    print(f"    speed-up vs merge    {t_merge / t_leakkit:8.1f} x")
+    print(f"    {'pandas merge on all columns':<38} {t_merge:7.3f} s   shared test rows: {n_merge:,}")
+    t_leakkit = best["leakkit detect.duplicates (finding)"]
     p_leakkit = peak_bytes(leakkit_count, train, test)
     p_merge = peak_bytes(pandas_merge_count, train, test)
     print(f"    input frames         {input_bytes / 2**20:8.0f} MiB")
     print(f"    peak extra memory    leakkit {p_leakkit / 2**20:.0f} MiB ({p_leakkit / input_bytes:.2f} x input), "
           f"pandas merge {p_merge / 2**20:.0f} MiB ({p_merge / input_bytes:.2f} x input)")
-    ok = n_leakkit == n_merge == args.shared
+    ok = all(n == args.shared for n in counts.values()) and n_merge == args.shared
     print(f"    counts agree with each other and with the {args.shared:,} planted: {ok}")
-    return {"train": train, "test": test, "t_leakkit": t_leakkit, "n_leakkit": n_leakkit, "ok": ok}
+    return {"train": train, "test": test, "t_leakkit": t_leakkit, "n_leakkit": counts[
+        "leakkit detect.duplicates (finding)"], "ok": ok}
 
 
 def bench_deepchecks(res: dict) -> bool:
@@ -201,6 +257,7 @@ def main(argv=None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--test-rows", type=int, default=250_000)
     parser.add_argument("--shared", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}, pandas {pd.__version__}, "
           f"{os.cpu_count()} cores, single-threaded")

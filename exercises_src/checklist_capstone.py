@@ -96,15 +96,15 @@ def team_evaluation():
 #
 # Audit the team's project with `leakkit.checklist.audit`, as in notebook 09: give it the
 # training table, the test table, the time and group columns, the team's evaluation
-# function and their test set (and `near_decimals=2` to look for re-typed copies too).
+# function and their test set (and `near=True` to look for re-typed copies too).
 # The audit runs `team_evaluation` once, under the tracer. Read the report, and
 # `project.description`.
 
 # %%
 columns = team_features + ["issue_date", TARGET]
 report = audit(project.train_frame[columns], TARGET, test=project.test_frame[columns],
-               time="issue_date", group="customer_id", near_decimals=2,
-               evaluation=team_evaluation, held_out=team_test)
+               time_column="issue_date", group_column="customer_id", near=True,
+               evaluation=team_evaluation, held_out_set=team_test)
 print(report)
 
 # %% [markdown]

@@ -8,7 +8,9 @@ the same way whatever check made them.
 >>> f = Finding("duplicates", "fail", "12 test rows also appear in train.",
 ...             rows=(3, 8), evidence={"n_rows": 12})
 >>> print(f)
-[FAIL] duplicates: 12 test rows also appear in train.
+[FAIL] LK203 duplicates: 12 test rows also appear in train.
+>>> f.code
+'LK203'
 >>> f.to_dict()["evidence"]
 {'n_rows': 12}
 """
@@ -23,10 +25,14 @@ from typing import Any
 
 import numpy as np
 
+from ._codes import code_for
+
 __all__ = ["Finding", "SEVERITIES", "ROWS_CAP", "capped_rows"]
 
-#: Allowed severities, most serious first.
-SEVERITIES: tuple[str, ...] = ("fail", "warn", "info")
+#: Allowed severities, most serious first: ``fail`` leakage established by evidence; ``warn``
+#: likely but not proven; ``review`` a person must decide (e.g. "does this column exist at
+#: prediction time?"); ``info`` worth knowing, not a leak by itself.
+SEVERITIES: tuple[str, ...] = ("fail", "warn", "review", "info")
 
 #: How many row positions a finding lists at most; the full count goes in ``evidence["n_rows"]``.
 ROWS_CAP = 1000
@@ -88,9 +94,10 @@ class Finding:
     ----------
     check : str
         Which check made it, e.g. ``"feature_power"`` or ``"duplicates"``.
-    severity : {"fail", "warn", "info"}
-        ``"fail"``: a leak that inflates scores; ``"warn"``: probably a leak or a
-        small one; ``"info"``: worth knowing, not a leak by itself.
+    severity : {"fail", "warn", "review", "info"}
+        ``"fail"``: leakage established by evidence; ``"warn"``: likely but not proven;
+        ``"review"``: a person must decide (a strong but plausible feature: does it
+        exist at prediction time?); ``"info"``: worth knowing, not a leak by itself.
     message : str
         Plain language: what, where, why it matters, how to fix it.
     columns : tuple of column names
@@ -100,6 +107,9 @@ class Finding:
         full count is ``evidence["n_rows"]``.
     evidence : dict
         Numbers behind the finding (scores, counts, thresholds); JSON-serialisable.
+    code : str, optional
+        The stable check code (``"LK201"``...) from :mod:`leakkit._codes`; filled in from
+        ``check`` when not given (None for a check without a code).
 
     Examples
     --------
@@ -117,6 +127,7 @@ class Finding:
     columns: tuple[str, ...] = ()
     rows: tuple[int, ...] = ()
     evidence: dict = field(default_factory=dict, hash=False)
+    code: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.check, str) or not self.check:
@@ -139,10 +150,15 @@ class Finding:
             raise TypeError(f"evidence: expected a dict, got {type(self.evidence).__name__}.")
         # Fails early (TypeError naming the key) if something in evidence cannot become JSON.
         object.__setattr__(self, "evidence", _jsonable(dict(self.evidence), "evidence"))
+        if self.code is None:
+            object.__setattr__(self, "code", code_for(self.check))
+        elif not isinstance(self.code, str) or not self.code:
+            raise TypeError(f"code: expected a check code such as 'LK201', got {self.code!r}.")
 
     def to_dict(self) -> dict[str, Any]:
         """The finding as plain JSON types (``json.dumps`` works on the result)."""
         return {
+            "code": self.code,
             "check": self.check,
             "severity": self.severity,
             "message": self.message,
@@ -152,4 +168,5 @@ class Finding:
         }
 
     def __str__(self) -> str:
-        return f"[{self.severity.upper()}] {self.check}: {self.message}"
+        code = f"{self.code} " if self.code else ""
+        return f"[{self.severity.upper()}] {code}{self.check}: {self.message}"

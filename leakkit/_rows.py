@@ -12,8 +12,9 @@ hash of text); the row fingerprint is ``sum_j mix(h, j)`` with wrap-around, wher
 to some of its columns is cheap to recompute (:func:`combine`), which lets the tracer match
 a frame with a subset of another frame's columns.
 
-Optional normalisation makes near-duplicates equal: floats rounded to ``decimals`` places,
-text lower-cased with runs of white space collapsed and the ends stripped.
+Optional normalisation makes re-saved or re-typed copies equal: floats rounded to
+``decimals`` places, text through :func:`leakkit._text.normalize_text` (lower case,
+punctuation to spaces, white space collapsed).
 
 >>> import numpy as np
 >>> from leakkit._rows import row_fingerprints
@@ -28,30 +29,40 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._text import normalize_text as _normalize_one, normalize_values
+
 try:  # scipy ships with scikit-learn
     import scipy.sparse as _sp
 except ImportError:  # pragma: no cover
     _sp = None
 
-__all__ = ["row_fingerprints", "column_hashes", "combine", "is_sparse", "n_rows"]
+__all__ = ["row_fingerprints", "column_hashes", "combine", "is_sparse", "n_rows", "splitmix64", "comparable", "partial_sums", "partial_sums_numbers", "finish",
+           "rows_equal"]
 
 _U = np.uint64
 
 
-def _splitmix(x: np.ndarray) -> np.ndarray:
-    """The splitmix64 finaliser, vectorised (wrap-around arithmetic on uint64)."""
-    x = x ^ (x >> _U(30))
-    x = x * _U(0xBF58476D1CE4E5B9)
-    x = x ^ (x >> _U(27))
-    x = x * _U(0x94D049BB133111EB)
-    return x ^ (x >> _U(31))
+def splitmix64(x: np.ndarray) -> np.ndarray:
+    """The splitmix64 finaliser, vectorised (wrap-around arithmetic on uint64): the one
+    64-bit mixer of leakkit (row fingerprints, n-gram codes).
+
+    >>> import numpy as np
+    >>> [hex(int(v)) for v in splitmix64(np.array([1], dtype=np.uint64))]
+    ['0x5692161d100b05e5']
+    """
+    with np.errstate(over="ignore"):
+        x = x ^ (x >> _U(30))
+        x = x * _U(0xBF58476D1CE4E5B9)
+        x = x ^ (x >> _U(27))
+        x = x * _U(0x94D049BB133111EB)
+        return x ^ (x >> _U(31))
 
 
 def _finish(row_sums: np.ndarray, n_columns: int) -> np.ndarray:
     """Per-row finaliser. The width enters here (not per value), so an all-zero row of 3
     columns differs from one of 2 columns, while dense and sparse forms still agree."""
     with np.errstate(over="ignore"):
-        return _splitmix(row_sums + _U(n_columns) * _U(0xD6E8FEB86659FD93))
+        return splitmix64(row_sums + _U(n_columns) * _U(0xD6E8FEB86659FD93))
 
 
 _KEYS_CACHE: dict[int, np.ndarray] = {}
@@ -61,7 +72,7 @@ def _column_keys(d: int) -> np.ndarray:
     keys = _KEYS_CACHE.get(d)
     if keys is None:
         with np.errstate(over="ignore"):
-            keys = _splitmix(np.arange(1, d + 1, dtype=np.uint64) * _U(0x9E3779B97F4A7C15)) | _U(1)
+            keys = splitmix64(np.arange(1, d + 1, dtype=np.uint64) * _U(0x9E3779B97F4A7C15)) | _U(1)
         _KEYS_CACHE[d] = keys
     return keys
 
@@ -129,14 +140,6 @@ def _float_bits(values: np.ndarray, decimals: int | None) -> np.ndarray:
     return bits
 
 
-def _normalise_text(values: np.ndarray) -> np.ndarray:
-    out = values.copy()
-    for i, v in enumerate(out):
-        if isinstance(v, str):
-            out[i] = " ".join(v.lower().split())
-    return out
-
-
 def _series_hash(s: pd.Series, decimals: int | None, normalize_text: bool) -> np.ndarray:
     dtype = s.dtype
     if pd.api.types.is_bool_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype):
@@ -148,13 +151,13 @@ def _series_hash(s: pd.Series, decimals: int | None, normalize_text: bool) -> np
     if pd.api.types.is_datetime64_any_dtype(dtype):
         ticks = s.to_numpy(dtype="datetime64[ns]").view(np.int64).astype(np.uint64)
         with np.errstate(over="ignore"):
-            return _splitmix(ticks ^ _U(0xD1B54A32D192ED03))
+            return splitmix64(ticks ^ _U(0xD1B54A32D192ED03))
     return _object_hash(s.to_numpy(dtype=object), normalize_text)
 
 
 def _object_hash(values: np.ndarray, normalize_text: bool) -> np.ndarray:
     if normalize_text:
-        values = _normalise_text(values)
+        values = normalize_values(values)
     # Numbers stored in object arrays hash like numeric columns, so 1 == 1.0 everywhere; so do
     # booleans, as in a bool column (True == 1.0), so a bool column with a gap (object dtype)
     # still matches the same values in a gap-free bool column.
@@ -230,7 +233,7 @@ def row_fingerprints(X: Any, *, decimals: int | None = None, normalize_text: boo
     decimals : int or None
         Round float columns to this many decimals first (near-duplicates).
     normalize_text : bool
-        Lower-case text and collapse white space first (near-duplicates).
+        Compare text through :func:`leakkit._text.normalize_text` first.
 
     Examples
     --------
@@ -249,3 +252,101 @@ def row_fingerprints(X: Any, *, decimals: int | None = None, normalize_text: boo
         return _sparse_fingerprints(X, decimals)
     _, H = column_hashes(X, decimals=decimals, normalize_text=normalize_text)
     return combine(H)
+
+
+def comparable(s: pd.Series, decimals: int | None, normalize_text: bool) -> np.ndarray:
+    """The values of ``s`` as :func:`row_fingerprints` sees them: numbers as float64
+    (rounded to ``decimals``), dates as nanosecond ticks, text normalised if asked, other
+    values as objects."""
+    dtype = s.dtype
+    categorical = isinstance(dtype, pd.CategoricalDtype)
+    if not categorical and (pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype)) \
+            and not pd.api.types.is_complex_dtype(dtype) and not (pd.api.types.is_bool_dtype(dtype) and s.isna().any()):
+        v = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        return (np.round(v, decimals) if decimals is not None else v) + 0.0
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return s.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    v = s.to_numpy(dtype=object)
+    out = np.empty(len(v), dtype=object)
+    for i, x in enumerate(v):
+        if isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_)):
+            out[i] = float(x) + 0.0
+        elif normalize_text and isinstance(x, str):
+            out[i] = _normalize_one(x)
+        else:
+            out[i] = x
+    return out
+
+
+def _plain_numbers(frame: pd.DataFrame) -> bool:
+    return frame.shape[1] > 0 and all(isinstance(t, np.dtype) and t.kind in "iuf" for t in frame.dtypes)
+
+
+def rows_equal(left: pd.DataFrame, li: np.ndarray, right: pd.DataFrame, ri: np.ndarray,
+               decimals: int | None = None, normalize_text: bool = False) -> np.ndarray:
+    """Row ``li[k]`` of ``left`` equals row ``ri[k]`` of ``right``, column by column in
+    order, after the normalisation the fingerprints use; a missing value equals a missing
+    one. This confirms every fingerprint match, so a hash collision never makes two rows
+    "the same".
+
+    >>> a = pd.DataFrame({"x": [1.0, 2.0], "t": ["A b", None]})
+    >>> b = pd.DataFrame({"x": [1, 2], "t": ["a  B", None]})
+    >>> rows_equal(a, np.array([0, 1]), b, np.array([0, 1]), normalize_text=True).tolist()
+    [True, True]
+    """
+    eq = np.ones(len(li), dtype=bool)
+    if len(li) == 0:
+        return eq
+    if decimals is None and _plain_numbers(left) and _plain_numbers(right):
+        # Numbers only: compare the float64 blocks at once (-0.0 == 0.0; NaN equals NaN).
+        a = left.to_numpy(dtype=np.float64)[li]
+        b = right.to_numpy(dtype=np.float64)[ri]
+        return ((a == b) | (np.isnan(a) & np.isnan(b))).all(axis=1)
+    for j in range(left.shape[1]):
+        a = comparable(left.iloc[li, j], decimals, normalize_text)
+        b = comparable(right.iloc[ri, j], decimals, normalize_text)
+        na_a, na_b = pd.isna(a), pd.isna(b)
+        same = na_a & na_b
+        both = ~(na_a | na_b)
+        if both.any():
+            same[both] = np.asarray(a[both] == b[both], dtype=bool)
+        eq &= same
+        if not eq.any():
+            break
+    return eq
+
+
+def partial_sums(frame: pd.DataFrame, columns: Any, n_columns: int, *, decimals: int | None = None,
+                 normalize_text: bool = False, positions: Any = None) -> np.ndarray:
+    """The part of the row fingerprints' sum that the listed column positions contribute
+    (out of ``n_columns``; ``positions`` gives their places in the full row when ``frame``
+    holds only some columns). Sums over disjoint column sets add up (wrapping around) to the
+    sum over all columns, and ``finish(total, n_columns)`` is :func:`row_fingerprints`: a
+    scan can compare a few columns first and hash the rest only for rows still alike.
+
+    >>> df = pd.DataFrame({"a": [1.0, 2.0], "b": ["x", "y"], "c": [0.5, 0.5]})
+    >>> total = partial_sums(df, [0], 3) + partial_sums(df, [1, 2], 3)
+    >>> bool((finish(total, 3) == row_fingerprints(df)).all())
+    True
+    """
+    cols = list(columns)
+    _, H = column_hashes(frame.iloc[:, cols], decimals=decimals, normalize_text=normalize_text)
+    if H.shape[1] == 0:
+        return np.zeros(len(frame), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        where = cols if positions is None else list(positions)
+        return np.einsum("ij->i", _mix(H, _column_keys(n_columns)[where][None, :]))
+
+
+def finish(row_sums: np.ndarray, n_columns: int) -> np.ndarray:
+    """Row fingerprints from the full sums of :func:`partial_sums`."""
+    return _finish(row_sums, n_columns)
+
+
+def partial_sums_numbers(values: np.ndarray, positions: Any, n_columns: int,
+                         decimals: int | None = None) -> np.ndarray:
+    """:func:`partial_sums` of a 2-D array of numbers whose columns sit at ``positions`` of
+    the full row (no DataFrame overhead: for scans that hash blocks of a numeric table)."""
+    bits = _float_bits(np.ascontiguousarray(values, dtype=np.float64), decimals)
+    with np.errstate(over="ignore"):
+        return np.einsum("ij->i", _mix(bits, _column_keys(n_columns)[list(positions)][None, :]))

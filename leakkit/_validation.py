@@ -113,3 +113,66 @@ def check_no_nan(df: pd.DataFrame, columns: Iterable, name: str) -> None:
         n = int(df[c].isna().sum())
         if n:
             raise ValueError(f"{name}: column {c!r} has {n} missing value(s); fill or drop them first.")
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """``value`` must be True or False (numpy booleans too); 0/1 and strings are refused."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name}: expected True or False, got {type(value).__name__} ({value!r}).")
+    return bool(value)
+
+
+def check_number(value: Any, name: str, *, low: float | None = None, high: float | None = None) -> float:
+    """A real number (not a bool, not a string) inside ``[low, high]``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name}: expected a number, got {type(value).__name__} ({value!r}).")
+    v = float(value)
+    if np.isnan(v) or (low is not None and v < low) or (high is not None and v > high):
+        span = (f"between {low} and {high}" if low is not None and high is not None
+                else f"at least {low}" if low is not None else f"at most {high}")
+        raise ValueError(f"{name}: must be {span}, got {value}.")
+    return v
+
+
+def check_random_state(random_state: Any, name: str = "random_state") -> np.random.Generator:
+    """The one ``random_state`` convention of leakkit (datasets, detect, llm, checklist).
+
+    ``random_state`` is an ``int`` seed (>= 0), a :class:`numpy.random.Generator` or a
+    :class:`numpy.random.RandomState`. An int gives the same result on every call. A
+    Generator is used as is (and advanced), so two calls with the same Generator object
+    differ; a RandomState is used to draw one seed for a new Generator. ``None`` is refused:
+    every result of leakkit is reproducible.
+
+    >>> check_random_state(0).integers(10) == check_random_state(0).integers(10)
+    np.True_
+    >>> check_random_state(None)
+    Traceback (most recent call last):
+    ...
+    TypeError: random_state: got None, but leakkit's results are seeded; pass an int seed such as random_state=0 (or a numpy Generator).
+    """
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(int(random_state.randint(0, 2**31 - 1)))
+    if random_state is None:
+        raise TypeError(
+            f"{name}: got None, but leakkit's results are seeded; "
+            f"pass an int seed such as {name}=0 (or a numpy Generator)."
+        )
+    if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)):
+        raise TypeError(
+            f"{name}: expected an int seed, a numpy Generator or a numpy RandomState, "
+            f"got {type(random_state).__name__} ({random_state!r})."
+        )
+    if random_state < 0:
+        raise ValueError(f"{name}: a seed must be at least 0, got {random_state}; pass a non-negative int.")
+    return np.random.default_rng(int(random_state))
+
+
+def seed_from(random_state: Any, name: str = "random_state") -> int:
+    """An int seed for scikit-learn splitters: the seed itself for an int (so an int gives
+    the same folds as before), one drawn from a Generator or RandomState otherwise."""
+    rng = check_random_state(random_state, name)
+    if isinstance(random_state, (int, np.integer)):
+        return int(random_state) % (2**32)
+    return int(rng.integers(0, 2**31 - 1))

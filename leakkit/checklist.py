@@ -13,16 +13,22 @@
    rows scored by several settings) and, if you pass one, how often a
    :class:`leakkit.llm.HeldOutSet` was read.
 
-Each answer is ``pass``, ``warn``, ``fail`` or ``not-checked`` (when the audit was not
-given what it needs), with the findings as evidence. The report prints as text, renders
-as HTML in a notebook, and converts to a dict (``to_dict``) for code and JSON.
+Each answer is ``pass``, ``review``, ``warn``, ``fail`` or ``not-checked`` (when the audit
+was not given what it needs), with the findings as evidence. Severity means one thing:
+``fail`` leakage established by evidence, ``warn`` likely but not proven, ``review`` a
+person must decide (a strong but plausible column: does it exist at prediction time?).
+Every finding has a stable code (``LK2xx``; ``docs/codes/``), and findings a team has
+reviewed can be accepted with ``ignore=["LK201:column"]`` or a baseline file, so that only
+what is new fails. The report prints as text, renders as HTML in a notebook, and
+converts to a dict (``to_dict``) for code and JSON; ``report.leaked`` is True when any
+finding (not accepted) is a ``fail``, as for :class:`leakkit.Trace`.
 
 >>> from leakkit.datasets import make_churn
 >>> from leakkit.checklist import audit
 >>> sc = make_churn(n_samples=600, random_state=0)
 >>> report = audit(sc.frame, sc.target)
->>> report.status("features")
-'fail'
+>>> report.status("features"), report.leaked
+('fail', True)
 >>> sorted(report.flagged_columns())
 ['account_closed_days', 'customer_id', 'retention_offer_made']
 """
@@ -30,14 +36,17 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from ._baseline import Baseline, load_baseline
 from ._findings import Finding
 from ._splitters import describe, is_forward, is_group_aware
-from ._validation import check_column, check_columns, check_frame, check_target
+from ._validation import check_bool, check_column, check_fraction, check_frame, check_random_state, check_target
 
 __all__ = ["audit", "ChecklistReport", "Answer", "QUESTIONS", "STATUSES"]
 
@@ -48,45 +57,63 @@ QUESTIONS: dict[str, str] = {
     "cv_pipeline": "Did cross-validation include the whole pipeline?",
     "tuning": "Were parameters tuned on the final evaluation set?",
 }
-STATUSES = ("pass", "warn", "fail", "not-checked")
-_RANK = {"pass": 0, "not-checked": 0, "warn": 1, "fail": 2}
+STATUSES = ("pass", "review", "warn", "fail", "not-checked")
+_RANK = {"pass": 0, "not-checked": 0, "review": 1, "warn": 2, "fail": 3}
+_REPORTED = ("fail", "warn", "review")
+_MIN_ROWS = 10  # rows needed to score a column out of fold (5 folds of 2)
+
+#: How the report names what the audit needs, in Python; the CLI passes its own flags.
+PYTHON_NAMES = {"data": "pass data=... and target=...", "test": "pass test=..., your test frame",
+                "evaluation": "pass evaluation=..., your evaluation code as a function",
+                "cv": "pass cv=..., your splitter", "held_out_set": "pass held_out_set=..., a leakkit.llm.HeldOutSet",
+                "time_column": "pass time_column=...", "group_column": "pass group_column=...",
+                "more_rows": f"pass at least {10} rows"}
 
 
 @dataclass
 class Answer:
-    """The answer to one question: a status, a one-line summary and the evidence."""
+    """The answer to one question: a status, a one-line summary, the evidence, and what
+    was not checked for lack of an input (``not_checked``: pairs of what, and the input
+    that would check it, by its Python name)."""
 
     key: str
     question: str
     status: str
     summary: str
     findings: list[Finding] = field(default_factory=list)
+    not_checked: list[tuple[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "question": self.question, "status": self.status, "summary": self.summary,
-                "findings": [f.to_dict() for f in self.findings]}
+                "findings": [f.to_dict() for f in self.findings],
+                "not_checked": [{"what": w, "needs": n} for w, n in self.not_checked]}
 
 
-def _answer(key: str, findings: list[Finding], *, checked: bool, ok: str, why_not: str) -> Answer:
+def _answer(key: str, findings: list[Finding], *, checked: bool, ok: str,
+            not_checked: list[tuple[str, str]]) -> Answer:
     if not checked:
-        return Answer(key, QUESTIONS[key], "not-checked", why_not, [])
+        return Answer(key, QUESTIONS[key], "not-checked", "Not checked.", [], not_checked)
     sev = {f.severity for f in findings}
-    status = "fail" if "fail" in sev else "warn" if "warn" in sev else "pass"
+    status = next((s for s in ("fail", "warn", "review") if s in sev), "pass")
     if status == "pass":
         summary = ok
     else:
-        n = len([f for f in findings if f.severity in ("fail", "warn")])
-        summary = f"{n} finding{'s' if n != 1 else ''}: " + "; ".join(
-            f.message.split(". ")[0] for f in findings if f.severity in ("fail", "warn"))[:400]
-    return Answer(key, QUESTIONS[key], status, summary, list(findings))
+        shown = [f for f in findings if f.severity in _REPORTED]
+        summary = f"{len(shown)} finding{'s' if len(shown) != 1 else ''}: " + "; ".join(
+            f.message.split(" — ")[0].split(". ")[0] for f in shown)[:400]
+    return Answer(key, QUESTIONS[key], status, summary, list(findings), not_checked)
 
 
 class ChecklistReport:
     """The four answers. ``str(report)`` is a text report; in a notebook it renders as
-    HTML; ``report.to_dict()`` is JSON-ready."""
+    HTML; ``report.to_dict()`` is JSON-ready. Findings accepted by the baseline (or
+    ``ignore``) are in ``report.accepted`` and never make the report fail."""
 
-    def __init__(self, answers: list[Answer]):
+    def __init__(self, answers: list[Answer], accepted: list[Finding] | None = None,
+                 baseline_source: str | None = None):
         self.answers = answers
+        self.accepted = list(accepted or [])
+        self.baseline_source = baseline_source
 
     def __getitem__(self, key: str) -> Answer:
         for a in self.answers:
@@ -105,17 +132,25 @@ class ChecklistReport:
 
     @property
     def findings(self) -> list[Finding]:
-        """Every finding of every answer (info-level included)."""
+        """Every finding of every answer (info-level included; accepted ones excluded)."""
         return [f for a in self.answers for f in a.findings]
 
     @property
     def leaked(self) -> bool:
-        """True when any answer is ``fail`` or ``warn``."""
-        return any(a.status in ("fail", "warn") for a in self.answers)
+        """True when any finding is a ``fail`` (leakage established by evidence), as for
+        :attr:`leakkit.Trace.leaked`."""
+        return any(f.severity == "fail" for f in self.findings)
 
-    def flagged_columns(self) -> set:
-        """Columns named by a fail/warn finding."""
-        return {c for f in self.findings if f.severity in ("fail", "warn") for c in f.columns}
+    def exit_code(self, *, strict: bool = False) -> int:
+        """The CLI's exit status: 1 when a finding fails (with ``strict``, also when one
+        warns or asks for review), else 0."""
+        gate = ("fail", "warn", "review") if strict else ("fail",)
+        return 1 if any(f.severity in gate for f in self.findings) else 0
+
+    def flagged_columns(self, severities: tuple[str, ...] = ("fail", "warn", "review")) -> set:
+        """Columns named by a finding of these severities (default: every finding a person
+        should look at)."""
+        return {c for f in self.findings if f.severity in severities for c in f.columns}
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -123,31 +158,52 @@ class ChecklistReport:
             "leaked": self.leaked,
             "questions": [a.to_dict() for a in self.answers],
             "findings": [dict(f.to_dict(), question=a.key) for a in self.answers for f in a.findings],
+            "accepted": [f.to_dict() for f in self.accepted],
+            "baseline": self.baseline_source,
         }
 
-    def __str__(self) -> str:
-        marks = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "not-checked": "----"}
+    def to_text(self, names: dict[str, str] | None = None) -> str:
+        """The text report; ``names`` says how to name a missing input (default: the
+        Python arguments; the CLI passes its flags)."""
+        names = {**PYTHON_NAMES, **(names or {})}
+        marks = {"pass": "PASS", "review": "REVIEW", "warn": "WARN", "fail": "FAIL", "not-checked": "NOT CHECKED"}
         lines = ["Leakage checklist"]
         for i, a in enumerate(self.answers, 1):
-            lines.append(f"{i}. [{marks[a.status]}] {a.question}")
-            if a.status in ("pass", "not-checked"):
+            partly = " (partly checked)" if a.status != "not-checked" and a.not_checked else ""
+            lines.append(f"{i}. [{marks[a.status]}]{partly} {a.question}")
+            if a.status == "pass":
                 lines.append(f"     {a.summary}")
             for f in a.findings:
-                if f.severity in ("fail", "warn"):
-                    lines.append(f"     - {f.message}")
-        verdict = {"fail": "leakage found", "warn": "possible leakage found", "pass": "no leakage found",
-                   "not-checked": "nothing could be checked"}[self.status()]
-        lines.append(f"Verdict: {verdict}.")
+                if f.severity in _REPORTED:
+                    lines.append(f"     - [{f.severity.upper()}] {f.code or f.check}: {f.message}")
+            for what, needs in a.not_checked:
+                lines.append(f"     - not checked: {what} — {names.get(needs, needs)}.")
+        if self.accepted:
+            codes = ", ".join(sorted({f"{f.code}:{f.columns[0]}" if len(f.columns) == 1 else str(f.code)
+                                      for f in self.accepted}))
+            lines.append(f"Accepted by the baseline ({self.baseline_source}): {len(self.accepted)} finding"
+                         f"{'s' if len(self.accepted) != 1 else ''} ({codes[:300]}).")
+        verdict = {"fail": "leakage found", "warn": "possible leakage found",
+                   "review": "no leakage established; review the columns listed",
+                   "pass": "no leakage found in what was checked", "not-checked": "nothing could be checked"}
+        lines.append(f"Verdict: {verdict[self.status()]}.")
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
 
     def __repr__(self) -> str:
         return "<ChecklistReport " + ", ".join(f"{a.key}={a.status}" for a in self.answers) + ">"
 
     def _repr_html_(self) -> str:
-        colours = {"pass": "#2a7f62", "warn": "#b7791f", "fail": "#c0392b", "not-checked": "#777777"}
+        colours = {"pass": "#2a7f62", "review": "#2b6cb0", "warn": "#b7791f", "fail": "#c0392b",
+                   "not-checked": "#777777"}
         rows = []
         for i, a in enumerate(self.answers, 1):
-            items = "".join(f"<li>{html.escape(f.message)}</li>" for f in a.findings if f.severity in ("fail", "warn"))
+            items = "".join(f"<li><b>{f.severity.upper()}</b> {html.escape(str(f.code or f.check))}: "
+                            f"{html.escape(f.message)}</li>" for f in a.findings if f.severity in _REPORTED)
+            items += "".join(f"<li>not checked: {html.escape(w)} — {html.escape(PYTHON_NAMES.get(n, n))}</li>"
+                             for w, n in a.not_checked)
             detail = f"<ul>{items}</ul>" if items else f"<div>{html.escape(a.summary)}</div>"
             rows.append(
                 f"<tr><td style='text-align:left'>{i}. {html.escape(a.question)}</td>"
@@ -181,8 +237,124 @@ def _splitter_findings(cv: Any, group: Any, time: Any) -> list[Finding]:
         out.append(Finding(
             "splitter", "fail",
             f"The data has groups ({group!r}) but the splitter {name} ignores them: rows of one group land on "
-            f"both sides of a fold. Use GroupKFold and pass groups=...", columns=(str(group),),
+            f"both sides of a fold. Use GroupKFold and pass groups=data[{group!r}] to the cross-validation.",
+            columns=(str(group),),
             evidence={"splitter": name, "needs": "group"}))
+    return out
+
+
+
+
+def _check_cv(cv: Any) -> Any:
+    if cv is None:
+        return None
+    if isinstance(cv, (int, np.integer)) and not isinstance(cv, (bool, np.bool_)):
+        if cv < 2:
+            raise ValueError(f"cv: needs at least 2 folds, got {cv}; pass e.g. cv=5 or a splitter such as KFold(5).")
+        return int(cv)
+    if callable(getattr(cv, "split", None)) and callable(getattr(cv, "get_n_splits", None)):
+        return cv
+    raise TypeError(f"cv: expected a number of folds (int >= 2) or a scikit-learn splitter such as KFold(5), "
+                    f"got {type(cv).__name__} ({cv!r}).")
+
+
+def _check_baseline(baseline: Any, ignore: Any) -> Baseline | None:
+    out = None
+    if baseline is not None:
+        if isinstance(baseline, Baseline):
+            out = baseline
+        elif isinstance(baseline, (str, Path)):
+            out = load_baseline(baseline)
+        else:
+            raise TypeError(f"baseline: expected the path of a baseline file (leakkit.toml or pyproject.toml), "
+                            f"got {type(baseline).__name__}.")
+    if ignore is not None:
+        if not isinstance(ignore, (str, list, tuple, set, frozenset)):
+            raise TypeError(f"ignore: expected a list of 'CODE' or 'CODE:COLUMN' strings, got {type(ignore).__name__}.")
+        extra = Baseline.parse(sorted(ignore) if isinstance(ignore, (set, frozenset)) else ignore, "ignore")
+        out = extra if out is None else out.merged(extra)
+    return out
+
+
+def _validate(data: Any, target: Any, test: Any, time_column: Any, group_column: Any, evaluation: Any,
+              held_out_set: Any) -> None:
+    if data is not None:
+        check_frame(data, "data")
+        if target is None:
+            raise ValueError("target: required with data; pass the name of the column to predict, e.g. target='churned'.")
+        check_column(data, target, "target")
+        check_target(data[target], "target")
+        if data.shape[1] < 2:
+            raise ValueError(f"data: holds only the target column {target!r}; pass a table with feature columns too.")
+    if test is not None:
+        check_frame(test, "test")
+        if data is None:
+            raise ValueError("test: a test frame needs the training frame too; pass data=... as well.")
+        missing = [c for c in data.columns if c not in test.columns]
+        if missing:
+            raise ValueError(f"test: columns {missing[:10]} of data are missing from test; pass a test frame with the "
+                             f"same columns as data.")
+    for name, col in (("time_column", time_column), ("group_column", group_column)):
+        if col is not None:
+            if data is None:
+                raise ValueError(f"{name}: a column name needs data=... to look it up.")
+            check_column(data, col, name)
+            if col == target:
+                raise ValueError(f"{name}: {col!r} is the target; pass the column that holds the {name[:-7]}.")
+    if evaluation is not None and not callable(evaluation):
+        raise TypeError(f"evaluation: expected a function of no arguments that runs your evaluation, got "
+                        f"{type(evaluation).__name__}; wrap it, e.g. evaluation=lambda: cross_validate(...).")
+    if held_out_set is not None:
+        from .llm import HeldOutSet
+
+        if not isinstance(held_out_set, HeldOutSet):
+            raise TypeError(f"held_out_set: expected a leakkit.llm.HeldOutSet, got {type(held_out_set).__name__}.")
+
+
+def _feature_findings(data: pd.DataFrame, target: Any, time_column: Any, group_column: Any,
+                      feature_threshold: float, random_state: Any, say: Callable[[str], None]) -> list[Finding]:
+    from . import detect
+
+    skip = {c for c in (time_column, group_column) if c is not None}
+    cols = [c for c in data.columns if c != target and c not in skip]
+    if not cols:
+        return []
+    say("looking for identifier columns that predict the target")
+    feats = detect.id_columns(data, target, columns=cols, random_state=random_state)
+    ids = {c for f in feats for c in f.columns}
+    rest = [c for c in cols if c not in ids]
+    if rest:
+        say(f"scanning {len(rest)} columns for single-column predictive power")
+        feats += detect.feature_power(data, target, columns=rest, threshold=feature_threshold,
+                                      random_state=random_state)
+    if time_column is not None:
+        say("looking for columns dated after the prediction time")
+        feats += detect.after_prediction_time(data, time_column, columns=rest)
+        y = data[target]
+        if (not data[time_column].duplicated().any()
+                and (pd.api.types.is_numeric_dtype(y) or pd.api.types.is_bool_dtype(y))
+                and len(data) >= 4 * 14 + 10):
+            say("looking for features built from future values of the target")
+            found = {c for f in feats if f.severity in ("fail", "warn") for c in f.columns}
+            feats += [f for f in detect.future_information(data, target, time_column, columns=None)
+                      if not set(f.columns) <= found]
+    return feats
+
+
+def _test_findings(data: pd.DataFrame, target: Any, test: pd.DataFrame, time_column: Any, group_column: Any,
+                   near: bool, random_state: Any, say: Callable[[str], None]) -> list[Finding]:
+    from . import detect
+
+    feat_cols = [c for c in data.columns if c != target]
+    say("comparing train and test rows for exact copies")
+    out = detect.duplicates(data, test, columns=feat_cols)
+    if near:
+        say("looking for near copies of training rows in test")
+        out += detect.near_duplicates(data, test, columns=feat_cols, random_state=random_state)
+    if group_column is not None:
+        out += detect.group_overlap(data, test, group_column)
+    if time_column is not None:
+        out += detect.time_overlap(data, test, time_column)
     return out
 
 
@@ -191,15 +363,16 @@ def audit(
     target: str | None = None,
     *,
     test: pd.DataFrame | None = None,
-    time: str | None = None,
-    group: str | None = None,
+    time_column: str | None = None,
+    group_column: str | None = None,
     cv: Any = None,
     evaluation: Callable[[], Any] | None = None,
-    held_out: Any = None,
-    near_decimals: int | None = None,
-    feature_threshold: float = 0.9,
-    warn_threshold: float = 0.8,
-    random_state: int = 0,
+    held_out_set: Any = None,
+    near: bool = False,
+    feature_threshold: float = 0.8,
+    random_state: Any = 0,
+    ignore: Any = None,
+    baseline: Any = None,
     progress: Callable[[str], None] | None = None,
 ) -> ChecklistReport:
     """Answer the four questions from whatever you provide.
@@ -211,28 +384,33 @@ def audit(
     target : str, optional
         The target column of ``data`` (and ``test``).
     test : DataFrame, optional
-        The test table: compared with ``data`` for duplicates, shared groups and time order.
-    time, group : str, optional
-        The time column and the group (entity) column, if the data has them.
-    cv : int or splitter, optional
-        The cross-validation you use; checked against ``time`` and ``group``.
+        The test table: compared with ``data`` for copies, shared groups and time order.
+    time_column, group_column : str, optional
+        The time column (the moment each prediction is made) and the group (entity)
+        column, if the data has them; the same names as in :mod:`leakkit.detect`.
+    cv : int >= 2 or splitter, optional
+        The cross-validation you use; checked against ``time_column`` and ``group_column``.
     evaluation : callable, optional
         Your evaluation code as a function of no arguments (for example
         ``lambda: cross_validate(pipe, X, y, cv=cv)``); it is run once under
         :func:`leakkit.trace` to answer questions 2, 3 and 4 from what it really does.
-    held_out : leakkit.llm.HeldOutSet, optional
+    held_out_set : leakkit.llm.HeldOutSet, optional
         A held-out set whose reads are counted for question 4.
-    near_decimals : int, optional
-        Also count near-duplicates between ``data`` and ``test``: rows equal once numbers
-        are rounded to this many decimals and text is lower-cased with white space
-        collapsed (re-typed records, amounts re-entered with rounding).
-    feature_threshold : float, default 0.9
-        A single column at or above this cross-validated ROC AUC / R² fails question 1.
-    warn_threshold : float, default 0.8
-        A single column at or above this (but under ``feature_threshold``) is a warning:
-        strong enough to ask whether it exists at prediction time (post-event flags often
-        sit here).
-    random_state : int, default 0
+    near : bool, default False
+        Also look for near copies of training rows in ``test``
+        (:func:`leakkit.detect.near_duplicates`: noise, re-typing).
+    feature_threshold : float in [0, 1], default 0.8
+        A single column at or above this cross-validated ROC AUC / R² is reported; the
+        evidence decides whether it fails or asks for review (see
+        :func:`leakkit.detect.feature_power`).
+    random_state : int, Generator or RandomState, default 0
+        Seeds the scans (leakkit's one convention; None is refused).
+    ignore : list of str, optional
+        Findings accepted after review, as ``"CODE"`` or ``"CODE:COLUMN"`` (e.g.
+        ``["LK201:worst perimeter"]``).
+    baseline : path, optional
+        A baseline file (``leakkit.toml``, or ``pyproject.toml`` with ``[tool.leakkit]``)
+        of accepted findings; see :mod:`leakkit._baseline`.
     progress : callable, optional
         Called with a short message before each step (the CLI prints them on stderr).
 
@@ -256,110 +434,89 @@ def audit(
     ('fail', 'not-checked')
     """
     say = progress or (lambda msg: None)
-    from . import detect
+    _validate(data, target, test, time_column, group_column, evaluation, held_out_set)
+    cv = _check_cv(cv)
+    near = check_bool(near, "near")
+    feature_threshold = check_fraction(feature_threshold, "feature_threshold")
+    check_random_state(random_state)
+    accepted_by = _check_baseline(baseline, ignore)
 
-    if data is not None:
-        check_frame(data, "data")
-        if target is None:
-            raise ValueError("target: required with data; pass the name of the column to predict, e.g. target='churned'.")
-        check_column(data, target, "target")
-        check_target(data[target], "target")
-    if test is not None:
-        check_frame(test, "test")
-        if data is None:
-            raise ValueError("test: a test frame needs the training frame too; pass data=... as well.")
-        missing = [c for c in data.columns if c not in test.columns]
-        if missing:
-            raise ValueError(f"test: columns {missing} of data are missing from test; pass a test frame with the "
-                             f"same columns as data.")
-    for name, col in (("time", time), ("group", group)):
-        if col is not None:
-            if data is None:
-                raise ValueError(f"{name}: a {name} column needs data=... to look it up.")
-            check_columns(data, col, name)
-    if evaluation is not None and not callable(evaluation):
-        raise TypeError(f"evaluation: expected a function of no arguments that runs your evaluation, got "
-                        f"{type(evaluation).__name__}; wrap it, e.g. evaluation=lambda: cross_validate(...).")
-    if held_out is not None:
-        from .llm import HeldOutSet
-
-        if not isinstance(held_out, HeldOutSet):
-            raise TypeError(f"held_out: expected a leakkit.llm.HeldOutSet, got {type(held_out).__name__}.")
-
-    # 1. Features
-    feats: list[Finding] = []
-    if data is not None:
-        skip = {c for c in (time, group) if c is not None}
-        cols = [c for c in data.columns if c != target and c not in skip]
-        say("looking for identifier columns that predict the target")
-        feats += detect.id_columns(data, target, columns=cols, random_state=random_state)
-        ids = {c for f in feats for c in f.columns}
-        say(f"scanning {len(cols)} columns for single-column predictive power")
-        for f in detect.feature_power(data, target, columns=[c for c in cols if c not in ids],
-                                      threshold=min(warn_threshold, feature_threshold), random_state=random_state):
-            if f.evidence.get("score", 1.0) < feature_threshold:
-                f = replace(f, severity="warn")
-            feats.append(f)
-        y = data[target]
-        if (time is not None and not data[time].duplicated().any()
-                and (pd.api.types.is_numeric_dtype(y) or pd.api.types.is_bool_dtype(y))
-                and len(data) >= 4 * 14 + 10):
-            say("looking for features built from future values of the target")
-            found = {c for f in feats for c in f.columns}
-            feats += [f for f in detect.future_information(data, target, time) if not set(f.columns) <= found]
-    a1 = _answer("features", feats, checked=data is not None,
-                 ok="No single column predicts the target suspiciously well, and no ID encodes it.",
-                 why_not="Not checked: pass data=... and target=... to scan the columns.")
-
-    # Run the evaluation once under the tracer.
+    too_few = data is not None and len(data) < _MIN_ROWS
+    feats = [] if data is None or too_few else _feature_findings(data, target, time_column, group_column,
+                                                                 feature_threshold, random_state, say)
     traced: list[Finding] = []
     if evaluation is not None:
-        from .trace import trace
+        from .tracing import trace
 
         say("running your evaluation under leakkit.trace")
-        # Rows of a given test frame are held out even when the code splits by hand.
-        with trace() as t:
+        with trace() as t:  # rows of a given test frame are held out even when the code splits by hand
             if test is not None:
                 t.hold_out(test, name="the test frame")
             evaluation()
         traced = list(t.findings)
-
-    # 2. Test data
-    test_f: list[Finding] = [f for f in traced if f.check in ("fit_saw_held_out", "duplicates_across_split",
-                                                               "outliers_removed_before_split")]
+    test_f = [f for f in traced if f.check in ("fit_saw_held_out", "duplicates_across_split",
+                                               "outliers_removed_before_split")]
     test_f += [f for f in traced if f.check == "fit_before_split" and f.evidence.get("n_folds", 1) == 1]
     if test is not None:
-        say("comparing train and test rows for duplicates")
-        feat_cols = [c for c in data.columns if c != target]
-        if near_decimals is None:
-            test_f += detect.duplicates(data, test, columns=feat_cols)
-        else:
-            test_f += detect.duplicates(data, test, columns=feat_cols, decimals=near_decimals, normalize_text=True)
-        if group is not None:
-            test_f += detect.group_overlap(data, test, group)
-        if time is not None:
-            test_f += detect.time_overlap(data, test, time)
-    a2 = _answer("test_data", test_f, checked=evaluation is not None or test is not None,
-                 ok="Nothing was fitted on held-out rows, and the test rows are not copies of training rows.",
-                 why_not="Not checked: pass evaluation=... (your evaluation code) or test=... (a test frame).")
-
-    # 3. CV pipeline
+        test_f += _test_findings(data, target, test, time_column, group_column, near, random_state, say)
     cv_f = [f for f in traced if f.check == "fit_before_split" and f.evidence.get("n_folds", 1) > 1]
     if cv is not None:
-        cv_f += _splitter_findings(cv, group, time)
-    a3 = _answer("cv_pipeline", cv_f, checked=evaluation is not None or cv is not None,
-                 ok="Every fit happened inside the folds, and the splitter suits the data.",
-                 why_not="Not checked: pass evaluation=... (your cross-validation code) and/or cv=... (your splitter).")
-
-    # 4. Tuning
+        cv_f += _splitter_findings(cv, group_column, time_column)
     tune_f = [f for f in traced if f.check == "test_reuse"]
-    if held_out is not None and held_out.n_reads > 1:
+    if held_out_set is not None and held_out_set.n_reads > 1:
         tune_f.append(Finding(
             "held_out_reads", "fail",
-            f"The held-out set {held_out.name!r} was read {held_out.n_reads} times: every read that fed a decision "
-            f"made it a validation set. Tune on a dev split and read the test set once.",
-            evidence={"n_reads": held_out.n_reads}))
-    a4 = _answer("tuning", tune_f, checked=evaluation is not None or held_out is not None,
-                 ok="The held-out rows were scored by one model only (or read once).",
-                 why_not="Not checked: pass evaluation=... or held_out=... (a leakkit.llm.HeldOutSet).")
-    return ChecklistReport([a1, a2, a3, a4])
+            f"The held-out set {held_out_set.name!r} was read {held_out_set.n_reads} times: every read that fed a "
+            f"decision made it a validation set. Tune on a dev split and read the test set once.",
+            evidence={"n_reads": held_out_set.n_reads}))
+
+    return build_report(feats, test_f, cv_f, tune_f, data_given=data is not None, test_given=test is not None,
+                        evaluation_given=evaluation is not None, cv_given=cv is not None,
+                        held_out_set_given=held_out_set is not None, accepted_by=accepted_by,
+                        not_checked={"features": [(f"the columns: {len(data)} rows are too few to score them "
+                                                   f"out of fold", "more_rows")]} if too_few else None)
+
+
+def build_report(feats: list[Finding], test_f: list[Finding], cv_f: list[Finding], tune_f: list[Finding], *,
+                 data_given: bool, test_given: bool, evaluation_given: bool, cv_given: bool,
+                 held_out_set_given: bool, accepted_by: Baseline | None = None,
+                 not_checked: dict[str, list[tuple[str, str]]] | None = None) -> ChecklistReport:
+    """The four answers from the findings of each question and what was given (shared by
+    :func:`audit` and the out-of-core engine); ``not_checked`` adds items per question."""
+    data, test, evaluation, cv, held_out_set = data_given, test_given, evaluation_given, cv_given, held_out_set_given
+    accepted: list[Finding] = []
+    if accepted_by is not None:
+        parts = []
+        for group in (feats, test_f, cv_f, tune_f):
+            kept, acc = accepted_by.split(group)
+            parts.append(kept)
+            accepted += acc
+        feats, test_f, cv_f, tune_f = parts
+    ev = evaluation
+    answers = [
+        _answer("features", feats, checked=data and not (not_checked or {}).get("features"),
+                ok="No column reproduces the target or stands out as a leak, and no ID encodes it.",
+                not_checked=[] if data else [("the columns", "data")]),  # (plus any reason given below)
+        _answer("test_data", test_f, checked=ev or test,
+                ok=("Nothing was fitted on held-out rows" if ev else "")
+                + (", and " if ev and test else "")
+                + ("the test rows are not copies of training rows" if test else "") + ".",
+                not_checked=([] if ev else [("whether any fit saw the test rows", "evaluation")])
+                + ([] if test else [("copies, shared groups and time order between train and test",
+                                                 "test")])),
+        _answer("cv_pipeline", cv_f, checked=ev or cv,
+                ok="Every fit happened inside the folds" if ev and not cv else
+                ("The splitter suits the data." if not ev else "Every fit happened inside the folds, and the "
+                                                               "splitter suits the data."),
+                not_checked=([] if ev else [("whether preprocessing was fitted outside the folds", "evaluation")])
+                + ([] if cv else [("whether the splitter suits the groups and time order", "cv")])),
+        _answer("tuning", tune_f, checked=ev or held_out_set,
+                ok="The held-out rows were scored by one model only (or read once).",
+                not_checked=[] if ev else [("whether the held-out rows were scored by several settings",
+                                            "evaluation")] + ([] if held_out_set else
+                                                              [("how often a held-out set was read", "held_out_set")])),
+    ]
+    for a in answers:
+        a.summary = a.summary[:1].upper() + a.summary[1:]
+        a.not_checked += (not_checked or {}).get(a.key, [])
+    return ChecklistReport(answers, accepted, None if accepted_by is None else accepted_by.source)

@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from leakkit._validation import check_fraction, check_int
+from leakkit._validation import check_fraction, check_int, check_random_state
 
 __all__ = [
     "LEAK_KINDS",
@@ -82,24 +82,9 @@ _KIND_WORDS = {
 
 # --------------------------------------------------------------------------- helpers
 def _check_random_state(random_state: Any, name: str = "random_state") -> np.random.Generator:
-    """Turn ``random_state`` into a :class:`numpy.random.Generator` (see the module doc)."""
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if isinstance(random_state, np.random.RandomState):
-        return np.random.default_rng(int(random_state.randint(0, 2**31 - 1)))
-    if random_state is None:
-        raise TypeError(
-            f"{name}: got None, but every dataset in the course is seeded; "
-            f"pass an int seed such as {name}=0 (or a numpy Generator)."
-        )
-    if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)):
-        raise TypeError(
-            f"{name}: expected an int seed, a numpy Generator or a numpy RandomState, "
-            f"got {type(random_state).__name__} ({random_state!r})."
-        )
-    if random_state < 0:
-        raise ValueError(f"{name}: a seed must be at least 0, got {random_state}; pass a non-negative int.")
-    return np.random.default_rng(int(random_state))
+    """Turn ``random_state`` into a :class:`numpy.random.Generator`: leakkit's one convention
+    (:func:`leakkit._validation.check_random_state`, see the module doc)."""
+    return check_random_state(random_state, name)
 
 
 def _derived_rng(random_state: Any, salt: int, name: str = "random_state") -> np.random.Generator:

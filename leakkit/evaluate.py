@@ -19,9 +19,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._live import deliberate
 from ._validation import check_int
 
-__all__ = ["GapResult", "optimism_gap", "compare_protocols", "preprocessing_gap"]
+__all__ = ["GapResult", "optimism_gap", "compare_protocols", "preprocessing_gap", "format_gap"]
+
+
+def format_gap(mean: float, std: float | None = None, digits: int = 3) -> str:
+    """A gap as the course prints it: signed, with its spread, never ``-0.000``.
+
+    >>> format_gap(0.19849, 0.0402)
+    '+0.198 ± 0.040'
+    >>> format_gap(-0.00004, 0.00001)
+    '0.000 ± 0.000'
+    >>> format_gap(-4.4, digits=2)
+    '-4.40'
+    """
+    r = round(float(mean), digits)
+    text = f"{0.0:.{digits}f}" if r == 0 else f"{r:+.{digits}f}"
+    if std is not None:
+        text += f" ± {abs(round(float(std), digits)):.{digits}f}"
+    return text
 
 
 @dataclass(frozen=True)
@@ -81,10 +99,32 @@ class GapResult:
         return pd.DataFrame({"seed": self.seeds, "leaky": self.leaky_scores, "honest": self.honest_scores,
                              "gap": self.gaps})
 
+    @property
+    def n_leaky_ahead(self) -> int:
+        """On how many seeds the leaky protocol scored higher than the honest one."""
+        return int((self.gaps > 0).sum())
+
+    def gap_text(self, digits: int = 3) -> str:
+        """The gap as the course prints it: ``"+0.267 ± 0.070"``, or ``"0 on every seed"``.
+
+        >>> GapResult("x", (0, 1), np.array([0.8, 0.7]), np.array([0.8, 0.7])).gap_text()
+        '0 on every seed'
+        >>> GapResult("x", (0, 1), np.array([0.8, 0.7]), np.array([0.8001, 0.6999])).gap_text()
+        '0.0000 ± 0.0001'
+        """
+        if not np.any(self.gaps):
+            return "0 on every seed"
+        while digits < 6 and round(self.gap_mean, digits) == 0 and round(self.gap_std, digits) == 0:
+            digits += 1  # a tiny gap keeps its first significant digit: +0.0001 ± 0.0003
+        return format_gap(self.gap_mean, self.gap_std, digits)
+
     def __str__(self) -> str:
-        return (f"{self.name}: leaky {self.leaky_mean:.3f} ± {self.leaky_std:.3f} vs honest "
-                f"{self.honest_mean:.3f} ± {self.honest_std:.3f} -> gap {self.gap_mean:+.3f} ± {self.gap_std:.3f} "
-                f"over {self.n_seeds} seeds")
+        head = (f"{self.name}: leaky {self.leaky_mean:.3f} ± {self.leaky_std:.3f} vs honest "
+                f"{self.honest_mean:.3f} ± {self.honest_std:.3f} -> ")
+        if not np.any(self.gaps):
+            return head + f"gap 0 on every one of {self.n_seeds} seeds (both protocols scored the same)"
+        return head + (f"gap {self.gap_text()} over {self.n_seeds} seeds, "
+                       f"leaky higher on {self.n_leaky_ahead}")
 
 
 def _seeds(seeds: int | Iterable[int]) -> tuple[int, ...]:
@@ -102,7 +142,8 @@ def _seeds(seeds: int | Iterable[int]) -> tuple[int, ...]:
 
 
 def _run(protocol: Callable[[int], Any], seed: int, which: str) -> float:
-    score = protocol(seed)
+    with deliberate():  # a leak measured on purpose: not reported by %load_ext leakkit or pytest --leakkit
+        score = protocol(seed)
     if isinstance(score, (bool, np.bool_)) or not isinstance(score, (int, float, np.integer, np.floating)):
         raise TypeError(f"{which}: the protocol must return one number (a score) for each seed; "
                         f"for seed {seed} it returned {type(score).__name__}.")

@@ -21,7 +21,6 @@ Three tools, none of which calls a model:
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -32,7 +31,9 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.model_selection import ParameterGrid
 
 from leakkit._findings import Finding, capped_rows
-from leakkit._validation import check_columns, check_fraction, check_frame, check_int
+from leakkit._rows import splitmix64
+from leakkit._text import normalize_text
+from leakkit._validation import check_columns, check_fraction, check_frame, check_int, check_random_state
 
 __all__ = [
     "normalize_text",
@@ -50,34 +51,7 @@ __all__ = [
 # n-gram overlap (benchmark contamination)
 # --------------------------------------------------------------------------------------
 
-_PUNCT = re.compile(r"[^\w\s]|_")
-_SPLITMIX_1 = np.uint64(0xBF58476D1CE4E5B9)
-_SPLITMIX_2 = np.uint64(0x94D049BB133111EB)
 _POLY = np.uint64(0x9E3779B97F4A7C15)
-
-
-def normalize_text(text: str) -> str:
-    """Lower-case ``text``, turn punctuation into spaces and collapse runs of white space.
-
-    This is the normalisation :func:`ngram_overlap` applies before cutting n-grams, so
-    that "Paris, France." and "paris france" count as the same words.
-
-    Parameters
-    ----------
-    text : str
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> normalize_text("  The state-of-the-art   model, (GPT-3)! ")
-    'the state of the art model gpt 3'
-    """
-    if not isinstance(text, str):
-        raise TypeError(f"text: expected a str, got {type(text).__name__}.")
-    return " ".join(_PUNCT.sub(" ", text.lower()).split())
 
 
 def _as_texts(values: Any, name: str, *, allow_empty: bool = False) -> tuple[list[str], pd.Index]:
@@ -127,12 +101,7 @@ def _encode(token_lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
                        count=sum(len(t) for t in token_lists))
     owner = np.repeat(np.arange(len(token_lists)), [len(t) for t in token_lists])
     ids, _ = pd.factorize(flat)
-    x = ids.astype(np.uint64) + np.uint64(1)
-    with np.errstate(over="ignore"):  # splitmix64 finaliser: spreads small ids over 64 bits
-        x = (x ^ (x >> np.uint64(30))) * _SPLITMIX_1
-        x = (x ^ (x >> np.uint64(27))) * _SPLITMIX_2
-        x = x ^ (x >> np.uint64(31))
-    return x, owner
+    return splitmix64(ids.astype(np.uint64) + np.uint64(1)), owner  # spreads small ids over 64 bits
 
 
 def _window_hashes(codes: np.ndarray, owner: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -1078,7 +1047,7 @@ def tuning_gap(
     n_configs_list: Sequence[int] | None = None,
     n_repeats: int = 20,
     base_params: Mapping[str, Any] | None = None,
-    random_state: int | np.random.Generator | None = 0,
+    random_state: Any = 0,
 ) -> pd.DataFrame:
     """How optimistic "tune on the test set, report the test set" is, by number of configurations tried.
 
@@ -1108,7 +1077,8 @@ def tuning_gap(
         Random subsets per size; the table reports means and standard deviations over them.
     base_params : dict, optional
         Fixed :class:`RetrievalQA` keyword arguments applied under every configuration.
-    random_state : int, Generator or None, default 0
+    random_state : int, Generator or RandomState, default 0
+        leakkit's one convention (None is refused).
 
     Returns
     -------
@@ -1156,7 +1126,7 @@ def tuning_gap(
                 f"n_configs_list: {too_big[0]} is larger than the grid ({n_total} configurations); "
                 f"use sizes up to {n_total}."
             )
-    rng = random_state if isinstance(random_state, np.random.Generator) else np.random.default_rng(random_state)
+    rng = check_random_state(random_state)
 
     dev_scores = np.array([engine.hits("dev", p).mean() for p in configs])
     test_scores = np.array([engine.hits("test", p).mean() for p in configs])
@@ -1183,3 +1153,20 @@ def tuning_gap(
             "n_repeats": n_repeats,
         }
     )
+
+
+# --------------------------------------------------------------------------------------
+# a question-answering system with a prompt (leakkit.rag), re-exported here
+# --------------------------------------------------------------------------------------
+
+_RAG_NAMES = ("PromptedRAG", "RuleReader", "make_prompt", "TEMPLATES", "INSTRUCTIONS", "IDK")
+
+
+def __getattr__(name: str) -> Any:
+    # leakkit.rag builds on this module's retriever, so it is imported on first use rather
+    # than here: `from leakkit.llm import PromptedRAG` works whichever module loads first.
+    if name in _RAG_NAMES:
+        from leakkit import rag
+
+        return getattr(rag, name)
+    raise AttributeError(f"module 'leakkit.llm' has no attribute {name!r}")

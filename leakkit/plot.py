@@ -25,7 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from leakkit._extras import require
 from leakkit._validation import check_columns, check_frame
+
+require("matplotlib", extra="plot", feature="leakkit.plot")
 
 __all__ = [
     "COLORS",
@@ -33,6 +36,7 @@ __all__ = [
     "use_style",
     "score_gap",
     "score_bars",
+    "score_strips",
     "fold_diagram",
     "score_over_time",
     "scores_over_time",
@@ -180,20 +184,6 @@ def _date_axis(ax: Any, x: np.ndarray) -> None:
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
-def _label_bars(ax: Any, bars: Any, values: np.ndarray, tops: np.ndarray) -> None:
-    for bar, v, top in zip(bars, values, tops):
-        ax.annotate(
-            f"{v:.2f}",
-            (bar.get_x() + bar.get_width() / 2, top),
-            xytext=(0, 3),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=9,
-            color="#333333",
-        )
-
-
 # --------------------------------------------------------------------------------------
 # score gaps
 # --------------------------------------------------------------------------------------
@@ -214,6 +204,19 @@ def _results_frame(results: Any) -> Any:
     return results
 
 
+def _signed(value: float, digits: int = 2) -> str:
+    """``+0.30``/``-0.30``; a value that rounds to zero prints ``0.00`` (never ``-0.00``)."""
+    r = round(float(value), digits)
+    return f"{0.0:.{digits}f}" if r == 0 else f"{r:+.{digits}f}"
+
+
+def _unit_interval(*arrays: np.ndarray) -> bool:
+    """True when every finite value lies in [0, 1]: a score such as accuracy or ROC AUC."""
+    values = np.concatenate([np.asarray(a, dtype=float).ravel() for a in arrays])
+    values = values[np.isfinite(values)]
+    return bool(values.size) and bool((values >= 0).all() and (values <= 1).all())
+
+
 def score_gap(
     results: pd.DataFrame,
     *,
@@ -221,6 +224,7 @@ def score_gap(
     ax: Any = None,
     metric: str = "score",
     labels: tuple[str, str] = ("leaky", "honest"),
+    kinds: Sequence[str] | None = None,
 ) -> Any:
     """Leaky vs honest score per experiment: paired bars with the spread over seeds.
 
@@ -238,12 +242,18 @@ def score_gap(
     metric : str, default "score"
         The y-axis label and the word used in the built title.
     labels : (str, str)
-        Legend labels of the leaky and the honest bars.
+        Legend labels of the first (``leaky_*`` columns) and the second (``honest_*``) bar.
+    kinds : list of "leaky"/"honest"/"neutral", optional
+        When the rows are *models* and the two bars two ways of scoring each (say
+        "validation" and "production"), the colour must follow the model: give one kind
+        per row. Each pair is then drawn in its row's colour, the first bar solid and the
+        second hatched. By default the first bar is leaky (red) and the second honest (teal).
 
     Returns
     -------
-    matplotlib Axes. Bars: ``2 * len(results)``; the gap (leaky minus honest) is written
-    above each pair.
+    matplotlib Axes. Bars: ``2 * len(results)``. Each experiment's tick label ends with
+    its gap (first minus second bar, e.g. "gap +0.30"). When every value is a score in
+    [0, 1] the y axis runs from 0 to 1.
 
     Examples
     --------
@@ -254,8 +264,10 @@ def score_gap(
     >>> ax = score_gap(res, metric="accuracy")
     >>> ax.get_title()
     'The leaky protocol overstates accuracy by up to 0.30 (2 of 2 experiments)'
-    >>> len(ax.patches)
-    4
+    >>> len(ax.patches), tuple(map(float, ax.get_ylim()))
+    (4, (0.0, 1.0))
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['select before CV\\ngap +0.30', 'scale before split\\ngap +0.01']
     >>> plt.close("all")
     """
     results = check_frame(_results_frame(results), "results")
@@ -272,6 +284,7 @@ def score_gap(
     for name, s in (("leaky_std", ls), ("honest_std", hs)):
         if (s[~np.isnan(s)] < 0).any():
             raise ValueError(f"results['{name}']: standard deviations must be >= 0.")
+    pair_colors = _kind_colors(kinds, len(results)) if kinds is not None else None
     gap = lm - hm
     if title is None:
         verb = "overstates" if gap.max() >= 0 else "understates"
@@ -282,22 +295,36 @@ def score_gap(
             title = f"The leaky protocol overstates {metric} by up to {gap.max():.2f} ({k} of {len(gap)} experiments)"
             if k == 0:
                 title = f"The leaky protocol does not overstate {metric} in any of {len(gap)} experiments"
+    lo_l, hi_l = lm - np.nan_to_num(ls), lm + np.nan_to_num(ls)
+    lo_h, hi_h = hm - np.nan_to_num(hs), hm + np.nan_to_num(hs)
     with use_style():
         ax = _axes(ax)
         x = np.arange(len(results))
         w = 0.38
         err = {"elinewidth": 1.2, "capthick": 1.2, "ecolor": "#333333"}
-        bl = ax.bar(x - w / 2, lm, w, yerr=np.nan_to_num(ls), capsize=4, color=COLORS["leaky"], label=labels[0], error_kw=err)
-        bh = ax.bar(x + w / 2, hm, w, yerr=np.nan_to_num(hs), capsize=4, color=COLORS["honest"], label=labels[1], error_kw=err)
-        tops = np.maximum(lm + np.nan_to_num(ls), hm + np.nan_to_num(hs))
-        for xi, top, g in zip(x, tops, gap):
-            ax.annotate(f"gap {g:+.2f}", (xi, top), xytext=(0, 4), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=9, color="#333333")
-        ax.set_xticks(x, [str(e) for e in results["experiment"]])
+        if pair_colors is None:
+            bl = ax.bar(x - w / 2, lm, w, yerr=np.nan_to_num(ls), capsize=4, color=COLORS["leaky"], label=labels[0],
+                        error_kw=err)
+            bh = ax.bar(x + w / 2, hm, w, yerr=np.nan_to_num(hs), capsize=4, color=COLORS["honest"], label=labels[1],
+                        error_kw=err)
+            handles = [bl, bh]
+        else:
+            from matplotlib.patches import Patch
+
+            ax.bar(x - w / 2, lm, w, yerr=np.nan_to_num(ls), capsize=4, color=pair_colors, error_kw=err)
+            ax.bar(x + w / 2, hm, w, yerr=np.nan_to_num(hs), capsize=4, color="white", edgecolor=pair_colors,
+                   hatch="///", linewidth=1.5, error_kw=err)
+            handles = [Patch(facecolor=COLORS["neutral"], label=labels[0]),
+                       Patch(facecolor="white", edgecolor=COLORS["neutral"], hatch="///", label=labels[1])]
+        ax.set_xticks(x, [f"{e}\ngap {_signed(g)}" for e, g in zip(results["experiment"], gap)])
         ax.set_ylabel(metric)
-        low = float(np.min([lm - np.nan_to_num(ls), hm - np.nan_to_num(hs)]))
-        ax.set_ylim(min(0.0, low * 1.15), max(float(tops.max()) * 1.3, 1e-9))
-        ax.legend(handles=[bl, bh], loc="upper right", ncol=2)
+        if _unit_interval(lo_l, hi_l, lo_h, hi_h):
+            ax.set_ylim(0.0, 1.0)
+        else:
+            tops = np.maximum(hi_l, hi_h)
+            low = float(np.min([lo_l, lo_h]))
+            ax.set_ylim(min(0.0, low * 1.15), max(float(tops.max()) * 1.15, 1e-9))
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         ax.set_title(title, wrap=True)
     return ax
 
@@ -328,15 +355,16 @@ def score_bars(
 
     Returns
     -------
-    matplotlib Axes with ``len(scores)`` bars.
+    matplotlib Axes with ``len(scores)`` bars, each labelled with its value. When every
+    value is a score in [0, 1] the y axis runs from 0 to 1.
 
     Examples
     --------
     >>> import matplotlib.pyplot as plt
     >>> ax = score_bars({"random split": 0.93, "time split": 0.71}, kinds=["leaky", "honest"],
     ...                 title="A random split overstates accuracy by 0.22")
-    >>> [round(float(p.get_height()), 2) for p in ax.patches]
-    [0.93, 0.71]
+    >>> [round(float(p.get_height()), 2) for p in ax.patches], tuple(map(float, ax.get_ylim()))
+    ([0.93, 0.71], (0.0, 1.0))
     >>> plt.close("all")
     """
     if not isinstance(scores, Mapping):
@@ -348,18 +376,104 @@ def score_bars(
     colors = _kind_colors(kinds, len(values))
     if chance is not None:
         chance = float(_numbers([chance], "chance")[0])
+    bounded = _unit_interval(values, np.array([chance if chance is not None else 0.0]))
     with use_style():
         ax = _axes(ax)
         x = np.arange(len(values))
         bars = ax.bar(x, values, 0.6, color=colors)
-        _label_bars(ax, bars, values, np.maximum(values, 0))
+        top = 1.0 if bounded else max(float(values.max()), chance if chance is not None else 0.0) * 1.15 + 1e-9
+        for bar, v in zip(bars, values):
+            inside = v > 0.15 * top
+            ax.annotate(f"{v:.2f}", (bar.get_x() + bar.get_width() / 2, max(v, 0.0)),
+                        xytext=(0, -4 if inside else 3), textcoords="offset points", ha="center",
+                        va="top" if inside else "bottom", fontsize=9, fontweight="bold" if inside else "normal",
+                        color="white" if inside else "#333333")
         ax.set_xticks(x, [str(k) for k in scores])
         ax.set_ylabel(metric)
         if chance is not None:
             ax.axhline(chance, color=COLORS["neutral"], linestyle="--", linewidth=1.5, label=f"chance ({chance:.2f})")
-            ax.legend(loc="upper right")
-        top = max(float(values.max()), chance if chance is not None else 0.0)
-        ax.set_ylim(min(0.0, float(values.min())), top * 1.15 + 1e-9)
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        ax.set_ylim(min(0.0, float(values.min())), top)
+        ax.set_title(title, wrap=True)
+    return ax
+
+
+def score_strips(
+    samples: Mapping[str, Any],
+    *,
+    title: str,
+    ax: Any = None,
+    kinds: Sequence[str] | None = None,
+    reference: float | None = None,
+    reference_label: str = "truth",
+    metric: str = "score",
+) -> Any:
+    """Independent trials as dots, one column per protocol, with each column's mean.
+
+    Trials (seeds, corpora, simulations) are independent, so nothing joins them: each
+    is a dot, spread sideways so that equal values stay visible, and a short bar marks
+    the column's mean.
+
+    Parameters
+    ----------
+    samples : dict of label -> 1-D array of numbers
+        One column of dots per label, in the dict's order.
+    title : str
+        Required: state the finding.
+    ax : matplotlib Axes, optional
+    kinds : list of "leaky"/"honest"/"neutral", optional
+        Colour meaning per column; by default neutral colours.
+    reference : float, optional
+        A dashed horizontal line (the true value, chance...).
+    reference_label : str, default "truth"
+    metric : str, default "score"
+        The y-axis label. When every value is a score in [0, 1] the axis runs from 0 to 1.
+
+    Returns
+    -------
+    matplotlib Axes: one scatter collection per column (no lines between trials).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> ax = score_strips({"best grid-search score": [0.62, 0.58, 0.65], "nested CV": [0.49, 0.52, 0.47]},
+    ...                   kinds=["leaky", "honest"], reference=0.5, metric="accuracy",
+    ...                   title="The best of 9 settings looks better than a coin; nested CV does not")
+    >>> len(ax.collections), tuple(map(float, ax.get_ylim()))
+    (2, (0.0, 1.0))
+    >>> plt.close("all")
+    """
+    if not isinstance(samples, Mapping):
+        raise TypeError(f"samples: expected a dict of label -> array of numbers, got {type(samples).__name__}.")
+    if not samples:
+        raise ValueError("samples: empty; pass at least one label -> array pair.")
+    title = _check_title(title)
+    arrays = {str(k): _numbers(v, f"samples[{k!r}]") for k, v in samples.items()}
+    colors = _kind_colors(kinds, len(arrays))
+    if reference is not None:
+        reference = float(_numbers([reference], "reference")[0])
+    extra = [np.array([reference])] if reference is not None else []
+    bounded = _unit_interval(*arrays.values(), *extra)
+    with use_style():
+        ax = _axes(ax)
+        for i, ((label, arr), color) in enumerate(zip(arrays.items(), colors)):
+            # each trial gets its own sideways position, in trial order: equal scores stay visible,
+            # and no ordering by value suggests a trend that is not there
+            offsets = np.zeros(len(arr)) if len(arr) == 1 else np.linspace(-0.18, 0.18, len(arr))
+            ax.scatter(i + offsets, arr, s=36, color=color, alpha=0.85, edgecolors="white", linewidths=0.6, zorder=3)
+            m = float(arr.mean())
+            ax.plot([i - 0.3, i + 0.3], [m, m], color=color, linewidth=2.5, zorder=4)  # the mean, not a trial
+            ax.annotate(f"mean {m:.2f}", (i + 0.3, m), xytext=(4, 2), textcoords="offset points", va="bottom",
+                        fontsize=9, color="#333333")
+        if reference is not None:
+            ax.axhline(reference, color="#333333", linestyle="--", linewidth=1.2,
+                       label=f"{reference_label} ({reference:.2f})")
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        ax.set_xticks(np.arange(len(arrays)), list(arrays))
+        ax.set_xlim(-0.6, len(arrays) - 0.1)
+        ax.set_ylabel(metric)
+        if bounded:
+            ax.set_ylim(0.0, 1.0)
         ax.set_title(title, wrap=True)
     return ax
 

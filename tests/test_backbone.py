@@ -32,9 +32,47 @@ def test_public_surface_is_declared_and_importable():
     assert (ROOT / "leakkit" / "py.typed").exists()
 
 
-def test_environment_yml_agrees_with_pyproject():
+def _groups() -> dict[str, dict[str, str]]:
+    """pyproject.toml's requirement lists by group: ``core`` and each extra, as {name: spec}."""
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = dict(_split_req(r) for r in meta["dependencies"] + meta["optional-dependencies"]["dev"])
+    groups = {"core": meta["dependencies"], **meta["optional-dependencies"]}
+    out = {}
+    for group, reqs in groups.items():
+        parsed = [_split_req(r) for r in reqs]
+        names = [n for n, _ in parsed]
+        assert len(names) == len(set(names)), f"pyproject.toml lists a package twice in {group!r}: {names}"
+        out[group] = dict(parsed)
+    return out
+
+
+def test_core_install_is_numpy_pandas_scikit_learn_only():
+    assert set(_groups()["core"]) == {"numpy", "pandas", "scikit-learn"}
+
+
+def test_extras_are_consistent():
+    """One bound per package across extras; `course` holds everything `plot` and `grade` need."""
+    groups = _groups()
+    assert {"plot", "grade", "course", "dev"} <= set(groups), f"extras declared: {sorted(groups)}"
+    assert "matplotlib" in groups["plot"] and "nbgrader" in groups["grade"]
+    assert {"jupyterlab", "nbgrader", "matplotlib", "pytest", "nbval"} <= set(groups["course"])
+    specs: dict[str, dict[str, str]] = {}
+    for group, reqs in groups.items():
+        for name, spec in reqs.items():
+            specs.setdefault(name, {})[group] = spec
+    differing = {n: s for n, s in specs.items() if len(set(s.values())) > 1}
+    assert not differing, f"a package has different bounds in different groups: {differing}"
+    for extra in ("plot", "grade"):
+        missing = set(groups[extra]) - set(groups["course"])
+        assert not missing, f"the course extra lacks what leakkit[{extra}] needs: {sorted(missing)}"
+    in_extras = set().union(*(set(reqs) for group, reqs in groups.items() if group != "core"))
+    assert not set(groups["core"]) & in_extras, "an extra repeats a core dependency"
+
+
+def test_environment_yml_agrees_with_pyproject():
+    """environment.yml = core + course + dev, with pyproject.toml's bounds (what `make install` installs)."""
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    groups = _groups()
+    wanted = {**groups["core"], **groups["course"], **groups["dev"]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = {}
     pip_part = []
@@ -49,10 +87,18 @@ def test_environment_yml_agrees_with_pyproject():
     py = conda.pop("python")
     assert py == meta["requires-python"], f"python bound {py} differs from requires-python {meta['requires-python']}"
     assert conda == wanted, (
-        "environment.yml and pyproject.toml disagree:\n"
+        "environment.yml and pyproject.toml (core + course + dev) disagree:\n"
         f"  only in environment.yml or different: {set(conda.items()) - set(wanted.items())}\n"
         f"  only in pyproject.toml or different: {set(wanted.items()) - set(conda.items())}"
     )
+
+
+def test_make_install_installs_the_course_and_dev_extras():
+    makefile = (ROOT / "Makefile").read_text()
+    extras = re.search(r"^EXTRAS\s*:?=\s*(\S+)\s*$", makefile, re.M)
+    assert extras, "the Makefile must name the extras it installs in EXTRAS"
+    assert set(extras.group(1).split(",")) == {"course", "dev"}
+    assert "pip install --quiet -e '.[$(EXTRAS)]'" in makefile
 
 
 def test_installed_versions_satisfy_declared_bounds():
@@ -61,9 +107,41 @@ def test_installed_versions_satisfy_declared_bounds():
     from packaging.requirements import Requirement
 
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    for req in meta["dependencies"] + meta["optional-dependencies"]["dev"]:
+    extras = meta["optional-dependencies"]
+    for req in meta["dependencies"] + extras["course"] + extras["dev"]:
         r = Requirement(req)
         assert r.specifier.contains(version(r.name), prereleases=True), f"{r.name} {version(r.name)} not in {r.specifier}"
+
+
+def test_import_leakkit_stays_light():
+    """`import leakkit` loads none of the heavy or optional packages (the pytest plugin imports
+    it in every pytest run of the venv, before the project's conftest sets thread limits); the
+    public names still work once used, and `leakkit.trace` stays the function."""
+    code = (
+        "import sys\n"
+        "HEAVY = ('numpy', 'pandas', 'sklearn', 'scipy', 'IPython', 'pytest', 'matplotlib', 'nbgrader', 'jupyter_client')\n"
+        "import leakkit\n"
+        "print([m for m in HEAVY if m in sys.modules])\n"
+        "import leakkit.pytest_plugin\n"
+        "print([m for m in HEAVY if m in sys.modules])\n"
+        "import leakkit.tracing as m\n"
+        "print(callable(leakkit.trace), leakkit.Trace.__name__, leakkit.Finding.__name__, m.trace is leakkit.trace)\n"
+        "print(sorted(set(leakkit.__all__) - set(dir(leakkit))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    after_import, after_plugin, names, undeclared = out.stdout.splitlines()
+    assert after_import == "[]", f"import leakkit loaded {after_import}"
+    assert after_plugin == "['pytest']", f"the pytest plugin module loaded {after_plugin}"
+    assert names == "True Trace Finding True"
+    assert undeclared == "[]"
+
+
+def test_pytest_plugin_is_registered():
+    from importlib.metadata import entry_points
+
+    eps = {ep.name: ep.value for ep in entry_points(group="pytest11")}
+    assert eps.get("leakkit") == "leakkit.pytest_plugin"
 
 
 def test_gitignore_keeps_hidden_tests_out_of_git():

@@ -2,15 +2,21 @@
 
 What a learner does on day one, checked the way they would see it:
 
-1. open ``notebooks/01_data_leakage.ipynb`` and run every cell from the Run menu: every
+0. ``make lab`` opens notebook 01 itself (not the launcher), and nbgrader's Assignments
+   panel answers instead of "The exchange directory does not exist" (checked over HTTP,
+   without a browser too);
+1. every course notebook opens *clean*: no unsaved-changes dot once its kernel is up, so
+   closing it does not ask to save (checked on the committed files, outputs included);
+2. open ``notebooks/01_data_leakage.ipynb`` and run every cell from the Run menu: every
    cell gets an execution count, no cell shows an error, and the figures are drawn;
-2. open a released exercise, run it, and press nbgrader's **Validate** button in the
+3. open a released exercise, run it, and press nbgrader's **Validate** button in the
    notebook toolbar: an unanswered release must be told that its tests fail.
 
 The server is the Makefile's ``lab`` target (so the command learners type is the one under
 test) on a free localhost port, with a throw-away token and Jupyter config, serving a
 temporary copy of ``notebooks/`` and ``exercises/`` (outputs stripped, so every count and
-figure on screen comes from this run and the working copy is never touched).
+figure on screen comes from this run and the working copy is never touched); the committed
+notebooks, outputs and all, are also copied untouched to ``committed/`` for the clean-open check.
 
 Needs Chromium and Playwright for Python (the system Chromium is used; Playwright's own
 browser download is not needed). Without them the test is skipped on a laptop and fails
@@ -29,6 +35,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -43,6 +50,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 COURSE_DIRS = {"notebooks": ROOT / "notebooks", "exercises": ROOT / "exercises"}
 NOTEBOOK = "notebooks/01_data_leakage.ipynb"
 EXERCISE = "exercises/direct_leakage/direct_leakage.ipynb"
+LAB_URL_PATH = "/lab/tree/" + NOTEBOOK  # where `make lab` must land
 
 # Headless Chromium as root on a closed network: no sandbox (root), no GPU, and none of the
 # background connections (updates, sync, QUIC) that the network would refuse. Playwright
@@ -176,9 +184,24 @@ class Lab:
     def api(self, path: str, method: str = "GET"):
         req = urllib.request.Request(f"{self.base}{path}", method=method,
                                      headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(req, timeout=10) as r:
+        with urllib.request.urlopen(req, timeout=30) as r:
             body = r.read()
         return json.loads(body) if body else None
+
+    def redirect_of(self, path: str) -> str:
+        """Where the server sends a request for `path` (the Location of its redirect)."""
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            opener.open(f"{self.base}{path}?token={self.token}", timeout=10)
+        except urllib.error.HTTPError as err:
+            if err.code in (301, 302, 303, 307, 308):
+                return err.headers["Location"]
+            raise
+        raise AssertionError(f"{path} did not redirect")
 
     def url(self, notebook: str, workspace: str) -> str:
         # A workspace per test, so one test's open tabs are not restored into the next.
@@ -194,7 +217,7 @@ class Lab:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory, browser):
+def lab(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("lab")
     root = tmp / "root"
     for name, src in COURSE_DIRS.items():
@@ -202,6 +225,8 @@ def lab(tmp_path_factory, browser):
             shutil.copytree(src, root / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     for nb in root.rglob("*.ipynb"):
         _strip_outputs(nb)
+    shutil.copytree(ROOT / "notebooks", root / "committed" / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "src"))
     cfg = tmp / "cfg"
     for rel, values in LAB_SETTINGS.items():
         f = cfg / "lab" / "user-settings" / rel
@@ -320,6 +345,44 @@ def _save(pg) -> None:
 # --------------------------------------------------------------------------- tests
 
 
+def test_make_lab_opens_notebook_01_and_the_assignments_panel_works(lab):
+    """No browser needed: the server's own answers."""
+    # JupyterLab 4 takes its start page from LabApp.default_url; ServerApp.default_url alone
+    # would send the learner to the launcher (/lab).
+    location = lab.redirect_of("/")
+    assert location.split("?")[0].endswith(LAB_URL_PATH), f"`make lab` opens {location}, not notebook 01"
+    # nbgrader's Assignments panel asks these; on a laptop without an exchange folder they
+    # answered {"success": false, "value": "The exchange directory does not exist ..."}.
+    for path in ("/assignments?course_id=data-leakage", "/courses"):
+        answer = lab.api(path)
+        assert answer["success"] is True, f"{path}: {answer['value']}"
+
+
+def test_make_lab_shows_notebook_01_in_the_browser(page, lab):
+    page.goto(f"{lab.base}/?token={lab.token}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=60_000)
+    current = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.jp-mod-current .lm-TabBar-tabLabel")
+    assert current.inner_text() == "01_data_leakage.ipynb"
+    assert "Launcher" not in [t.inner_text() for t in page.locator(".lm-TabBar-tabLabel").all()]
+    _shot(page, "browser-00-make-lab")
+
+
+def test_committed_notebooks_open_without_unsaved_changes(page, lab):
+    committed = sorted((lab.root / "committed" / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert len(committed) == 9, [p.name for p in committed]
+    dirty = []
+    for i, path in enumerate(committed):
+        rel = path.relative_to(lab.root).as_posix()
+        _open_notebook(page, lab, rel, f"clean{i}")
+        time.sleep(1.0)  # metadata from the kernel (language_info, kernelspec) arrives after idle
+        tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.jp-mod-current")
+        if "jp-mod-dirty" in (tab.get_attribute("class") or ""):
+            dirty.append(path.name)
+        lab.shutdown_kernels()
+    assert not dirty, (f"these notebooks open already modified (the unsaved-changes dot): {dirty}; "
+                       "rebuild them with tools/build_notebooks.py, which keeps the kernel's language_info")
+
+
 def test_notebook_01_runs_top_to_bottom_in_jupyterlab(page, lab):
     _open_notebook(page, lab, NOTEBOOK, "notebook01")
     # The copy has no outputs: every count and figure below comes from this run.
@@ -397,3 +460,52 @@ def test_validate_button_fails_an_unanswered_exercise(page, lab):
         f"an unanswered release should fail all {len(graded)} graded cells, the verdict lists {failed}:\n{verdict[:3000]}")
     page.locator(".jp-Dialog button.jp-Dialog-button").click()
     page.locator(".jp-Dialog").wait_for(state="detached")
+
+
+# --------------------------------------------------------------------------------------- live warnings
+
+LIVE_NOTEBOOK = "live_warning.ipynb"
+LIVE_CELLS = [
+    "%load_ext leakkit",
+    "import numpy as np\n"
+    "from sklearn.linear_model import LogisticRegression\n"
+    "from sklearn.model_selection import train_test_split\n"
+    "from sklearn.preprocessing import StandardScaler\n"
+    "rng = np.random.default_rng(0)\n"
+    "X = rng.normal(size=(200, 4)); y = (X[:, 0] + rng.normal(size=200) > 0).astype(int)",
+    "X_scaled = StandardScaler().fit_transform(X)  # fitted on all 200 rows",
+    "X_train, X_test, y_train, y_test = train_test_split(X_scaled, y, random_state=0)",
+    "LogisticRegression().fit(X_train, y_train).score(X_test, y_test)",
+    "1 + 1",
+]
+
+# Per code cell: its prompt, and the leakkit findings rendered in its output area.
+_LIVE_FINDINGS_JS = """() => [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell')].map(c => ({
+        prompt: (c.querySelector('.jp-InputArea-prompt') || {}).textContent,
+        checks: [...c.querySelectorAll('.jp-OutputArea-output .leakkit-finding')].map(e => e.dataset.check),
+        text: [...c.querySelectorAll('.jp-OutputArea-output .leakkit-live')].map(e => e.innerText).join('\\n'),
+    }))"""
+
+
+def test_live_warning_shows_under_the_cell_that_completes_the_leak(page, lab):
+    """`%load_ext leakkit` in JupyterLab: fit on all rows, split, score, one cell each; the
+    finding appears, rendered, under the scoring cell only."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in LIVE_CELLS]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, lab.root / LIVE_NOTEBOOK)
+
+    _open_notebook(page, lab, LIVE_NOTEBOOK, "live")
+    _run_all_cells(page, timeout_s=120)
+    cells = page.evaluate(_LIVE_FINDINGS_JS)
+    assert len(cells) == len(LIVE_CELLS), cells
+    assert [c["checks"] for c in cells] == [[], [], [], [], ["fit_before_split"], []], cells
+    shown = cells[4]["text"]
+    assert "StandardScaler" in shown and "Pipeline" in shown and "LK101" in shown, shown  # the leak and its fix
+    assert "cell [3]" in shown and "cell [4]" in shown, shown  # where the fit and the split were written
+    assert not page.evaluate(_STDERR_OUTPUTS_JS), page.evaluate(_STDERR_OUTPUTS_JS)
+    box = page.locator(".leakkit-finding").first
+    box.scroll_into_view_if_needed()
+    assert box.is_visible() and box.bounding_box()["height"] > 20
+    _shot(page, "browser-04-live-warning")

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import leakkit.detect._exact  # noqa: F401  (monkeypatched below)
 from leakkit import detect
 from leakkit._findings import ROWS_CAP, Finding, capped_rows
 from leakkit.detect import (
@@ -398,11 +399,15 @@ class TestDuplicates:
         test = pd.DataFrame({"name": ["  ann LEE ", "bo diaz"], "score": [0.1234568, 5.0]})
         assert duplicates(train, test) == []
         assert duplicates(train, test, normalize_text=True)[0].rows == (1,)
-        assert duplicates(train, test, decimals=6, normalize_text=True)[0].rows == (0, 1)
-        [f] = duplicates(train, test, near=True)
-        assert f.rows == (0, 1) and f.evidence["decimals"] == detect.NEAR_DECIMALS
+        [f] = duplicates(train, test, decimals=6, normalize_text=True)
+        assert f.rows == (0, 1) and f.evidence["decimals"] == 6
         assert "rounding floats to 6 decimals and normalising text" in f.message
-        assert duplicates(train, test, near=True, decimals=9)[0].rows == (1,)
+        assert duplicates(train, test, decimals=9, normalize_text=True)[0].rows == (1,)
+        # normalize_text has one meaning in leakkit: leakkit.llm.normalize_text (punctuation too)
+        assert duplicates(pd.DataFrame({"t": ["St. Mary's"]}), pd.DataFrame({"t": ["st marys"]}),
+                          normalize_text=True) == []
+        assert duplicates(pd.DataFrame({"t": ["St. Mary-Ann"]}), pd.DataFrame({"t": ["st mary ann"]}),
+                          normalize_text=True)[0].rows == (0,)
 
     def test_columns_subset_and_mismatched_columns(self):
         train, test, where = frame_with_copies(seed=2)
@@ -434,7 +439,22 @@ class TestDuplicates:
         assert len(pairs) == 6 and pairs.attrs["n_train_rows_with_copy"] == 3
         [f] = duplicates(train, test)
         assert f.evidence["n_rows"] == 2 and f.evidence["n_pairs"] == 6
-        assert "only 2 distinct rows out of 6" in f.message
+        assert f.evidence["n_rows_distinctive"] == 2 and f.severity == "fail"  # value 1 only in those copies
+
+    def test_copies_made_of_common_values_only_warn(self):
+        # Coarse measurements (iris-like): a test row equal to a training row whose every value
+        # also occurs in other training rows may be a genuine repeat, not a copied record.
+        rng = np.random.default_rng(0)
+        train = pd.DataFrame({"a": rng.integers(0, 5, 200) / 10, "b": rng.integers(0, 5, 200) / 10})
+        test = pd.DataFrame({"a": [train.a[0], 9.9], "b": [train.b[0], 9.9]})
+        [f] = duplicates(train, test)
+        assert f.severity == "warn" and f.evidence["n_rows_distinctive"] == 0
+        assert "genuine repeats" in f.message
+        # a continuous column makes the same copy distinctive: established
+        train["c"], test["c"] = rng.normal(size=200), [train.c[0] if "c" in train else 0.0, 1.0]
+        test.loc[0, "c"] = train.loc[0, "c"]
+        [g] = duplicates(train, test)
+        assert g.severity == "fail" and g.evidence["n_rows_distinctive"] == 1
 
     def test_rows_are_capped_but_counted(self):
         train = pd.DataFrame({"a": np.arange(3000)})
@@ -455,7 +475,12 @@ class TestDuplicates:
             v = np.asarray(X.iloc[:, 2] if isinstance(X, pd.DataFrame) else X[:, 2], dtype=np.int64)
             return (np.zeros(len(v)) if fake == "constant" else v % 2).astype(np.uint64)
 
-        monkeypatch.setattr(detect, "row_fingerprints", colliding)
+        monkeypatch.setattr(detect._exact, "row_fingerprints", colliding)
+
+        def alike(a, b, decimals, normalize_text):  # every row a candidate, fingerprints colliding
+            return np.arange(len(a)), colliding(a), np.arange(len(b)), colliding(b)
+
+        monkeypatch.setattr(detect._exact, "_alike_rows", alike)
         pairs = duplicate_rows(train, test)
         assert sorted(zip(pairs.train_row, pairs.test_row)) == expected
         [f] = duplicates(train, test)
@@ -482,8 +507,10 @@ class TestDuplicates:
             duplicates(df, df, decimals=0.5)
         with pytest.raises(TypeError, match="normalize_text: expected True or False"):
             duplicates(df, df, normalize_text="yes")
-        with pytest.raises(TypeError, match="near: expected True or False"):
-            duplicate_rows(df, df, near=1)
+        with pytest.raises(TypeError, match="near"):  # rounding shorthand removed: see near_duplicates
+            duplicate_rows(df, df, near=True)
+        with pytest.raises(ValueError, match="decimals: must be at least 0"):
+            duplicates(df, df, decimals=-1)
         with pytest.raises(ValueError, match="fail_fraction"):
             duplicates(df, df, fail_fraction=-0.1)
         with pytest.raises(ValueError, match="train: column name.*'a'.*more than once"):
@@ -541,7 +568,7 @@ class TestTimeOverlap:
         [f] = time_overlap(train, test, "date")
         expected = int((test["date"] < train["date"].max()).sum())
         assert f.evidence["n_rows"] == expected and expected > 80
-        assert f.severity == "fail" and f.columns == ("date",)
+        assert f.severity == "warn" and f.code == "LK206" and f.columns == ("date",)  # likely, not proven
         assert f.rows == tuple(np.flatnonzero((test["date"] < train["date"].max()).to_numpy()))
         assert f.evidence["train_max"] == train["date"].max().isoformat()
         assert "dated before the latest training row" in f.message and "TimeSeriesSplit" in f.message
@@ -552,7 +579,8 @@ class TestTimeOverlap:
         train = pd.DataFrame({"day": np.arange(100)})
         test = pd.DataFrame({"day": np.r_[50, np.arange(100, 300)]})
         [f] = time_overlap(train, test, "day")
-        assert f.severity == "warn" and f.rows == (0,) and f.evidence["n_train_rows_after_test_start"] == 49
+        assert f.severity == "info" and f.rows == (0,) and f.evidence["n_train_rows_after_test_start"] == 49
+        assert time_overlap(train, test, "day", warn_fraction=0.001)[0].severity == "warn"
 
     def test_bad_inputs(self):
         train = pd.DataFrame({"d": pd.to_datetime(["2024-01-01", "2024-02-01"]), "s": ["a", "b"]})
@@ -653,3 +681,58 @@ def test_future_information_is_order_invariant_and_validates():
         future_information(df.head(30), "y", "day")
     with pytest.raises(ValueError, match="time_column"):
         future_information(df, "y", "nope")
+
+
+# --------------------------------------------------------------------------- near copies
+
+
+class TestNearDuplicates:
+    def planted(self, seed=0, n=3000, d=6):
+        rng = np.random.default_rng(seed)
+        cols = [f"m{i}" for i in range(d)]
+        train = pd.DataFrame(rng.gamma(3.0, 10.0, (n, d)), columns=cols)
+        train["city"] = rng.choice(["Lyon", "Paris", "Nice"], n)
+        test = pd.DataFrame(rng.gamma(3.0, 10.0, (n // 4, d)), columns=cols)
+        test["city"] = rng.choice(["Lyon", "Paris", "Nice"], n // 4)
+        src = train.sample(60, random_state=seed).reset_index(drop=True)
+        noisy = src.iloc[:20].copy()
+        noisy[cols] = noisy[cols] * (1 + rng.normal(0, 0.001, (20, d)))   # 0.1 % noise
+        rounded = src.iloc[20:40].copy()
+        rounded[cols] = rounded[cols].round(3)
+        retyped = src.iloc[40:].copy()
+        retyped["city"] = [" " + c.upper() + "  " for c in retyped["city"]]
+        where = rng.choice(len(test), 60, replace=False)
+        test.iloc[where] = pd.concat([noisy, rounded, retyped]).to_numpy()
+        test[cols] = test[cols].astype(float)
+        return train, test, set(where.tolist())
+
+    def test_noisy_rounded_and_retyped_copies_are_found_and_nothing_else(self):
+        train, test, planted = self.planted()
+        pairs = detect.near_duplicate_rows(train, test)
+        assert set(pairs["test_row"]) == planted
+        [f] = detect.near_duplicates(train, test)
+        assert f.code == "LK205" and f.severity == "fail" and f.evidence["n_rows"] == 60
+        # rounding finds only what its rounding happens to reach: not a similarity measure
+        rounded = set(duplicate_rows(train, test, decimals=3, normalize_text=True)["test_row"])
+        assert rounded < planted and len(rounded) <= 40
+
+    def test_exact_copies_are_left_to_duplicates(self):
+        train, test, planted = self.planted(seed=1)
+        test.iloc[0] = train.iloc[7].to_numpy()
+        [f] = detect.near_duplicates(train, test)
+        assert 0 not in f.rows and f.evidence["n_rows"] == len(planted - {0})
+
+    @pytest.mark.parametrize("d", [1, 2, 4, 8])
+    def test_clean_continuous_data_of_any_dimension_does_not_fail(self, d):
+        rng = np.random.default_rng(d)
+        train, test = pd.DataFrame(rng.normal(size=(8000, d))), pd.DataFrame(rng.normal(size=(2000, d)))
+        assert not [f for f in detect.near_duplicates(train, test) if f.severity == "fail"]
+
+    def test_bad_inputs(self):
+        df = pd.DataFrame({"a": [1.0, 2.0, 3.0]})
+        with pytest.raises(ValueError, match="tolerance: must be between"):
+            detect.near_duplicates(df, df, tolerance=2)
+        with pytest.raises(TypeError, match="random_state: got None"):
+            detect.near_duplicates(df, df, random_state=None)
+        with pytest.raises(ValueError, match="n_grids: must be at least 1"):
+            detect.near_duplicates(df, df, n_grids=0)

@@ -6,7 +6,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.preprocessing import StandardScaler
 from sklearn.linear_model import LogisticRegression
 
-from leakkit.evaluate import compare_protocols, optimism_gap, preprocessing_gap
+from leakkit.evaluate import compare_protocols, format_gap, optimism_gap, preprocessing_gap
 
 
 def test_gap_is_leaky_minus_honest_seed_by_seed():
@@ -15,8 +15,19 @@ def test_gap_is_leaky_minus_honest_seed_by_seed():
     assert r.gap_mean == pytest.approx(0.34)
     assert r.gap_std == pytest.approx(0.02)
     assert r.seeds == (1, 2, 3)
-    assert "gap +0.340" in str(r)
+    assert "gap +0.340 ± 0.020 over 3 seeds, leaky higher on 3" in str(r)
+    assert r.n_leaky_ahead == 3
     assert list(r.to_frame().columns) == ["seed", "leaky", "honest", "gap"]
+
+
+def test_printed_gap_never_shows_a_negative_zero():
+    tiny = optimism_gap(lambda s: 0.80000, lambda s: 0.80004, seeds=2, name="scaler")
+    # a tiny gap keeps its first significant digit instead of printing "-0.000 ± 0.000"
+    assert "0.000 ± 0.000" not in str(tiny) and "gap -0.00004 ± 0.00000 over 2 seeds, leaky higher on 0" in str(tiny)
+    same = optimism_gap(lambda s: 0.7, lambda s: 0.7, seeds=4, name="selection, tall")
+    assert str(same).endswith("gap 0 on every one of 4 seeds (both protocols scored the same)")
+    assert format_gap(-0.0004, 0.0) == "0.000 ± 0.000"
+    assert format_gap(-4.4, 1.23456, digits=2) == "-4.40 ± 1.23"
 
 
 def test_protocols_get_the_same_seeds():

@@ -21,6 +21,7 @@ from leakkit.plot import (  # noqa: E402
     score_bars,
     score_gap,
     score_over_time,
+    score_strips,
     scores_over_time,
     use_style,
 )
@@ -97,8 +98,36 @@ def test_score_gap_bars_colours_errorbars_and_title():
     # error bar half-lengths are the stds (NaN std: no bar, i.e. zero length)
     segs = bar_containers[0].errorbar.lines[2][0].get_segments()
     np.testing.assert_allclose([abs(s[1, 1] - s[0, 1]) / 2 for s in segs], [0.03, 0.02, 0.0], atol=1e-12)
-    assert [t.get_text() for t in ax.get_xticklabels()] == list(RESULTS["experiment"])
+    # each tick names the experiment and its gap, leaky minus honest (never "-0.00")
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "select before CV\ngap +0.30", "scale before split\ngap +0.01", "impute\ngap +0.01"]
     assert ax.get_ylabel() == "accuracy"
+    assert tuple(map(float, ax.get_ylim())) == (0.0, 1.0)  # scores in [0, 1]: the axis stops at 1
+
+
+def test_score_gap_signs_and_unbounded_axes():
+    errors = pd.DataFrame({"experiment": ["random split", "same"], "leaky_mean": [9.8, 5.0], "leaky_std": [0.5, 0.1],
+                           "honest_mean": [14.2, 5.001], "honest_std": [1.0, 0.1]})
+    ax = score_gap(errors, metric="mean absolute error")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["random split\ngap -4.40", "same\ngap 0.00"]
+    assert ax.get_ylim()[1] > 14.2 + 1.0  # an error is not a [0, 1] score: the axis fits the data
+
+
+def test_score_gap_kinds_colour_each_pair_by_its_model():
+    # rows are models scored two ways: the honest model must not be drawn red anywhere
+    models = pd.DataFrame({"experiment": ["every column", "honest columns"], "leaky_mean": [0.98, 0.80],
+                           "leaky_std": [0.01, 0.02], "honest_mean": [0.55, 0.79], "honest_std": [0.02, 0.02]})
+    ax = score_gap(models, labels=("validation", "production"), kinds=["leaky", "honest"], metric="accuracy",
+                   title="The leaky model promised 0.98 and delivered 0.55")
+    bars = ax.patches[:4]  # validation bars (solid), then production bars (hatched)
+    assert [to_hex(p.get_facecolor()) for p in bars[:2]] == [LEAKY, HONEST]
+    assert [to_hex(p.get_edgecolor()) for p in bars[2:]] == [LEAKY, HONEST]
+    assert all(p.get_hatch() for p in bars[2:]) and not any(p.get_hatch() for p in bars[:2])
+    assert HONEST in {to_hex(p.get_facecolor()) for p in bars if p.get_x() > 0.5}
+    assert LEAKY not in {to_hex(c) for p in bars if p.get_x() > 0.5 for c in (p.get_facecolor(), p.get_edgecolor())}
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["validation", "production"]
+    with pytest.raises(ValueError, match="kinds"):
+        score_gap(models, kinds=["leaky"])
 
 
 def test_score_gap_accepts_gap_result_objects():
@@ -154,6 +183,27 @@ def test_score_bars():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["validation", "production"]
     assert any(np.allclose(line.get_ydata(), 0.5) for line in ax.lines)  # the chance line
     assert {t.get_text() for t in ax.texts} >= {"0.97", "0.61"}
+    assert tuple(map(float, ax.get_ylim())) == (0.0, 1.0)
+    assert score_bars({"MAE": 9.8, "future": 14.2}, title="t").get_ylim()[1] > 14.2
+
+
+def test_score_strips_draws_trials_as_dots_never_joined():
+    ax = score_strips({"best grid-search score": [0.62, 0.58, 0.65, 0.58], "nested CV": [0.49, 0.52, 0.47, 0.5]},
+                      kinds=["leaky", "honest"], reference=0.5, reference_label="true accuracy", metric="accuracy",
+                      title="On noise the best grid-search score beats a coin; nested CV does not")
+    assert len(ax.collections) == 2  # one scatter per protocol
+    np.testing.assert_allclose(sorted(ax.collections[0].get_offsets()[:, 1]), [0.58, 0.58, 0.62, 0.65])
+    assert len(set(ax.collections[0].get_offsets()[:, 0])) == 4  # equal scores stay visible side by side
+    assert [to_hex(c.get_facecolor()[0]) for c in ax.collections] == [LEAKY, HONEST]
+    # the only lines: one short mean bar per column and the reference; no line runs through the trials
+    assert all(len(line.get_xdata()) == 2 for line in ax.lines)
+    means = sorted(round(float(line.get_ydata()[0]), 4) for line in ax.lines[:2])
+    assert means == [0.495, 0.6075]
+    assert tuple(map(float, ax.get_ylim())) == (0.0, 1.0)
+    with pytest.raises(ValueError, match="samples"):
+        score_strips({}, title="t")
+    with pytest.raises(ValueError, match="NaN"):
+        score_strips({"a": [np.nan]}, title="t")
 
 
 @pytest.mark.parametrize(

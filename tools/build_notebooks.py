@@ -5,6 +5,16 @@ This tool converts it, executes it top to bottom in a fresh kernel (cwd ``notebo
 refuses outputs with errors or anything on stderr (warnings included), strips volatile
 metadata, gives cells stable ids, and writes ``notebooks/NN_name.ipynb``.
 
+Test markers are cell tags written in the source's cell header, e.g.
+``# %% tags=["nbval-check-output"]`` (nbval checks that cell's output even under
+``--nbval-lax``), never ``# NBVAL_...`` comments in the code a learner reads; a source that
+still has one is refused.
+
+The notebook metadata keeps the ``kernelspec`` and the full ``language_info`` that the
+kernel reported while building: JupyterLab writes both from the running kernel when a
+notebook opens, and marks the notebook modified when they differ from what the file holds
+(so a notebook with a bare ``{"name": "python"}`` would open with the unsaved-changes dot).
+
     python tools/build_notebooks.py            # every notebook
     python tools/build_notebooks.py 04 05      # those whose name starts with 04 or 05
     python tools/build_notebooks.py --check    # fail if a committed notebook's code differs from its source
@@ -16,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -29,21 +40,38 @@ SRC = ROOT / "notebooks" / "src"
 OUT = ROOT / "notebooks"
 
 
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
 def clean(nb: nbformat.NotebookNode, stem: str) -> nbformat.NotebookNode:
-    nb.metadata = {
-        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"},
-    }
+    """Stable ids, only tags/nbgrader cell metadata, and the metadata JupyterLab would write itself."""
+    language_info = dict(nb.metadata.get("language_info") or {"name": "python"})  # as the kernel reported it
+    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": language_info}
     for i, cell in enumerate(nb.cells):
         cell.id = f"{stem[:2]}-{i:03d}"
         keep = {k: v for k, v in cell.get("metadata", {}).items() if k in ("tags", "nbgrader")}
         cell.metadata = keep
         if cell.cell_type == "code":
-            for out in cell.get("outputs", []):
+            cell.outputs = _coalesce_streams(cell.get("outputs", []))
+            for out in cell.outputs:
                 out.pop("metadata", None) if out.get("output_type") == "stream" else None
                 if "metadata" in out and not out["metadata"]:
                     out["metadata"] = {}
     return nb
+
+
+def _coalesce_streams(outputs: list) -> list:
+    """Merge consecutive stdout (or stderr) chunks into one output: how the kernel happened to
+    flush its prints must not change the committed notebook from one build to the next."""
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and prev is not None and prev.get("output_type") == "stream"
+                and prev.get("name") == out.get("name")):
+            prev["text"] = "".join(prev["text"]) + "".join(out["text"])
+        else:
+            merged.append(out)
+    return merged
 
 
 def problems(nb: nbformat.NotebookNode) -> list[str]:
@@ -51,6 +79,9 @@ def problems(nb: nbformat.NotebookNode) -> list[str]:
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
+        if re.search(r"^\s*#\s*(NBVAL_|PYTEST_VALIDATE_)", cell.source, flags=re.M):
+            found.append(f"cell {i}: an nbval comment marker in the learner's code; use a cell tag, "
+                         f'e.g. `# %% tags=["nbval-check-output"]`')
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 found.append(f"cell {i}: error {out.get('ename')}: {out.get('evalue')}")

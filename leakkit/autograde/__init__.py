@@ -29,10 +29,14 @@ secret), ``_summary`` and ``_report`` (the report), ``_driver`` and ``_cli``.
 """
 from __future__ import annotations
 
-from .._codescan import suspicious_code
-from ._cli import add_grade_parser, run_grade
-from ._driver import grade_cohort
-from ._report import CohortReport
+from .._extras import require
+
+require("nbgrader", extra="grade", feature="leakkit.autograde")
+
+from .._codescan import suspicious_code  # noqa: E402 - after the one-line check for the grade extra
+from ._cli import add_grade_parser, run_grade  # noqa: E402
+from ._driver import grade_cohort  # noqa: E402
+from ._report import CohortReport  # noqa: E402
 
 __all__ = ["CohortReport", "grade_cohort", "suspicious_code", "add_grade_parser", "run_grade", "configure"]
 

@@ -26,7 +26,7 @@ from typing import Any
 
 _MISSING = object()
 _ATTR = "_leakkit_guard"
-GUARD_MODULES = ("leakkit", "leakkit.grading", "leakkit.trace", "leakkit.detect", "leakkit.datasets",
+GUARD_MODULES = ("leakkit", "leakkit.grading", "leakkit.tracing", "leakkit.detect", "leakkit.datasets",
                  "leakkit.evaluate", "leakkit.llm", "leakkit.checklist")
 SHELL_LISTS = ("input_transformers_cleanup", "input_transformers_post", "ast_transformers")
 

@@ -72,7 +72,7 @@ def _traced(func: Callable, args: tuple, kwargs: dict, held_out: Any) -> tuple[A
     """One run under the tracer. The tracer watches the estimator classes that exist when it
     starts: when nothing was scored on held-out rows, every scikit-learn estimator is imported
     and the function run once more, so a model first imported inside it is seen too."""
-    from ..trace import trace
+    from ..tracing import trace
 
     with same_randomness(), trace(held_out=held_out) as t:
         result = func(*args, **kwargs)
@@ -109,7 +109,7 @@ def check_no_leak(func: Callable[..., Any], *args: Any, allow_test_reuse: bool =
     >>> score = check_no_leak(honest, X, y)
     Correct: no fit saw held-out rows (5 fits recorded, 5 scores on held-out rows).
     """
-    from ..trace import trace
+    from ..tracing import trace
 
     if not callable(func):
         raise TypeError(f"func: expected the function to check, got {type(func).__name__}.")

@@ -128,7 +128,7 @@ def influence(func: Callable, args: list, kwargs: dict, arg: int | str, fixed: S
                held_out: Any) -> str:
     """Run again with the held-out rows changed; fail if what scored them changed. Returns a
     phrase for the Correct line."""
-    from ..trace import trace
+    from ..tracing import trace
 
     X = args[arg] if isinstance(arg, int) else kwargs[arg]
     rows = _held_out_positions(evals, X, fixed)

@@ -20,26 +20,30 @@
 # unseen, and it travels into the model through the transformed data.
 #
 # This notebook takes the five usual suspects one by one: **normalisation, imputation,
-# feature selection, outlier removal and dimensionality reduction**. For each we show the
-# wrong order and the right one, measure how much the wrong order inflates the score, and
-# let `leakkit.trace` catch it.
+# feature selection, outlier removal and dimensionality reduction**. For each, you run the
+# wrong order and the right one yourself, see how much the wrong order inflates the score,
+# and learn *when* it matters: some of these leaks are almost always tiny, others can turn
+# noise into a convincing model.
 #
 # **You will learn**
 #
 # - why a step fitted before the split lets the held-out rows shape the model;
-# - how large each of the five leaks is, measured over several seeds;
+# - which leaks are usually tiny (scaling, mean imputation) and which are not (selection,
+#   imputation that sees the target, PCA on wide data, outlier removal);
 # - that the size depends on the shape of the data: a leak that is invisible on a tall table
 #   (many rows, few features) can dominate on a wide one (more features than rows);
+# - how many repetitions it takes to tell a gap of 0.01 from noise;
 # - that `leakkit.trace` flags every one of them, whatever its size.
 
 # %% [markdown]
-# ## Setup
+# ## Two tables
 #
-# We generate the data in the notebook so that you can see exactly what is in it. The labels
-# are binary. The first few features carry the signal: their mean shifts with the label.
-# Columns come in very different units (as real columns do: euros, days, percentages), 5 % of
-# the records are corrupted by gross errors and carry a random label, and, when asked, a
-# share of the cells is missing.
+# We generate the data in the notebook so that you can see exactly what is in it. A **tall**
+# table: a bank's 600 loan files with 10 features each. A **wide** table: a lab's 80 tissue
+# samples with 2,000 gene-expression values each, the shape of genomics, imaging or text data.
+# The labels are binary; the first few features carry the signal (their mean shifts with the
+# label); columns come in very different units; and 5 % of the records are corrupted by gross
+# errors and carry a random label.
 
 # %%
 import textwrap
@@ -49,14 +53,14 @@ import numpy as np
 import pandas as pd
 from sklearn.decomposition import PCA
 from sklearn.feature_selection import SelectKBest
-from sklearn.impute import SimpleImputer
-from sklearn.model_selection import StratifiedKFold, cross_val_score, train_test_split
+from sklearn.impute import KNNImputer, SimpleImputer
+from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.neighbors import KNeighborsClassifier, LocalOutlierFactor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import leakkit
-from leakkit.evaluate import optimism_gap, preprocessing_gap
+from leakkit.evaluate import optimism_gap
 from leakkit.plot import score_gap, use_style
 
 
@@ -70,15 +74,26 @@ def make_table(seed, n_rows, n_features, n_informative, effect, missing=0.0, cor
     X[bad] += rng.normal(0, 6, size=(bad.sum(), n_features))
     y[bad] = rng.integers(0, 2, bad.sum())
     X = X * rng.lognormal(0, 1.5, n_features) + rng.normal(0, 10, n_features)  # mixed units
-    if missing:
-        X[rng.random(X.shape) < missing] = np.nan
+    X[rng.random(X.shape) < missing] = np.nan  # missing cells, when asked
     return X, y
 
 
 TALL = dict(n_rows=600, n_features=10, n_informative=3, effect=0.6)
 WIDE = dict(n_rows=80, n_features=2000, n_informative=20, effect=0.3)
-SEEDS = 5  # every measurement is repeated on 5 freshly generated tables
-CV = 5
+
+# %% [markdown]
+# Every pair below is measured the same way: 5-fold cross-validation of a 15-nearest-neighbour
+# classifier (distance-based, so sensitive to every step we study), once with the step fitted
+# on all rows (**Wrong**) and once with the step inside a `Pipeline`, refitted on each
+# training part (**Right**).
+
+# %%
+def folds(seed):
+    return StratifiedKFold(5, shuffle=True, random_state=seed)
+
+
+knn = KNeighborsClassifier(n_neighbors=15)
+scaled_knn = make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=15))
 
 
 def show(t):
@@ -90,324 +105,440 @@ def show(t):
 
 
 # %% [markdown]
-# Two shapes of the same kind of data: a **tall** table, 600 rows and 10 features (60 rows
-# per feature), and a **wide** one, 80 rows and 2,000 features (25 features per row), the
-# shape of genomics, imaging or text data.
+# One table is one draw: its two scores differ by chance as well as by leakage. So after each
+# pair we run the same two protocols on 12 freshly generated tables (seeds 0 to 11) with
+# `leakkit.optimism_gap`, which reports the gap, **leaky minus honest**, with its standard
+# deviation over the seeds and the number of seeds on which the leaky protocol scored higher.
 
 # %%
-# NBVAL_CHECK_OUTPUT
-for name, shape in [("tall", TALL), ("wide", WIDE)]:
-    X, y = make_table(0, **shape)
-    print(f"{name}: {X.shape[0]} rows x {X.shape[1]} features, {y.mean():.0%} positive, "
-          f"column standard deviations from {np.nanstd(X, axis=0).min():.2g} to {np.nanstd(X, axis=0).max():.3g}")
-
-# %% [markdown]
-# ## How we measure a leak
-#
-# `leakkit.evaluate.preprocessing_gap` runs two protocols on the same freshly generated table,
-# for each of five seeds:
-#
-# - **leaky**: the step is fitted on all rows, then the model is cross-validated (5 folds) on
-#   the transformed data;
-# - **honest**: the step and the model form one `Pipeline`, so cross-validation refits the step
-#   on the training folds only.
-#
-# The gap is the leaky accuracy minus the honest one, seed by seed; we report its mean and its
-# standard deviation over the five seeds. A gap smaller than its spread is indistinguishable
-# from noise at this sample size. The model is a 15-nearest-neighbour classifier, behind a
-# `StandardScaler` unless the step under study scales the data itself: distance-based, so it is
-# sensitive to every step we study.
-
-# %%
-model = KNeighborsClassifier(n_neighbors=15)
-scaled_model = make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=15))
-results = {}  # step -> {"tall": GapResult, "wide": GapResult}
+SEEDS = 12
+results = {}  # step -> {"usual": GapResult, "grows": GapResult}
 wrong_traces, right_traces = {}, {}
 
 
-def measure(label, make_step, model, missing=0.0):
-    """The gap for one step on both tables; ``make_step(shape)`` builds the step for a table."""
-    results[label] = {}
-    for regime, shape in [("tall", TALL), ("wide", WIDE)]:
-        r = preprocessing_gap(make_step(shape), model, lambda seed: make_table(seed, **shape, missing=missing),
-                              seeds=SEEDS, cv=CV, name=f"{label}, {regime}")
-        results[label][regime] = r
-        print(r)
+def measure(step, regime, data, protocols):
+    """Run the (leaky, honest) protocols on SEEDS tables and keep the gap; regime: "usual" or "grows"."""
+    r = optimism_gap(*protocols, seeds=SEEDS, name=f"{step}, {data}")
+    results.setdefault(step, {})[regime] = r
+    print(r)
 
 
-# %% [markdown]
-# For the demonstrations of the wrong and the right order we use one tall table and a single
-# train/test split, under `leakkit.trace`. A single split is one draw: its two scores differ by
-# chance as much as by leakage, which is why the measurement over seeds follows each pair.
-
-# %%
 X, y = make_table(0, **TALL)
+X_wide, y_wide = make_table(0, **WIDE)
 
 # %% [markdown]
-# ## 1. Normalisation
+# ## 1. Normalisation: almost always tiny
 #
-# A `StandardScaler` learns each column's mean and standard deviation. Fitted on all rows, those
-# statistics include the test rows: the training data is expressed in units that already know
-# where the test rows lie.
+# A `StandardScaler` learns each column's mean and standard deviation. Fitted on all rows,
+# those statistics include the held-out rows: the training data is expressed in units that
+# already know where the held-out rows lie.
 #
-# **Wrong** — scale all rows, then split:
+# **Predict, then run.** Will the wrong order raise the accuracy by 0.1, by 0.01, or not at
+# all?
+#
+# **Wrong** — scale all rows, then cross-validate:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     X_scaled = StandardScaler().fit_transform(X)  # statistics from all 600 rows
-    X_train, X_test, y_train, y_test = train_test_split(X_scaled, y, random_state=0)
-    score = model.fit(X_train, y_train).score(X_test, y_test)
-print(f"accuracy on the held-out rows: {score:.3f}")
+    score = cross_val_score(knn, X_scaled, y, cv=folds(0)).mean()
+print(f"cross-validated accuracy: {score:.3f}")
 show(t)
 wrong_traces["normalisation"] = t
 
 # %% [markdown]
-# **Right** — split, then let a Pipeline fit the scaler on the training rows and apply it to both:
+# **Right** — the scaler inside the Pipeline, refitted on each training part:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
-    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-    score = scaled_model.fit(X_train, y_train).score(X_test, y_test)
-print(f"accuracy on the held-out rows: {score:.3f}")
+    score = cross_val_score(make_pipeline(StandardScaler(), knn), X, y, cv=folds(0)).mean()
+print(f"cross-validated accuracy: {score:.3f}")
 show(t)
 right_traces["normalisation"] = t
 
 # %% [markdown]
-# How much does it matter? The cell below prints both protocols and the gap, on both tables.
+# The same two protocols on 12 tables of each shape:
 
-# %%
-# NBVAL_CHECK_OUTPUT
-measure("normalisation", lambda shape: StandardScaler(), model)
+# %% tags=["nbval-check-output"]
+def scaling(shape):
+    def leaky(seed):
+        X, y = make_table(seed, **shape)
+        return cross_val_score(knn, StandardScaler().fit_transform(X), y, cv=folds(seed)).mean()
+
+    def honest(seed):
+        X, y = make_table(seed, **shape)
+        return cross_val_score(make_pipeline(StandardScaler(), knn), X, y, cv=folds(seed)).mean()
+
+    return leaky, honest
+
+
+measure("normalisation", "usual", "tall table", scaling(TALL))
+measure("normalisation", "grows", "wide table (still noise)", scaling(WIDE))
 
 # %% [markdown]
-# On the tall table the gap is within a few thousandths of zero: the mean of 480 training rows
-# and the mean of all 600 rows are nearly the same number. On the wide table it is noisier,
-# but still small next to its own spread. Small is not zero, though, and the tracer flags the
+# On the tall table the gap is a few thousandths, of either sign from seed to seed: the mean
+# of 480 training rows and the mean of all 600 rows are nearly the same number, and a scaler
+# applies one fixed transformation to every row. On the wide table the gap is a few
+# hundredths, with a spread larger than the gap itself: the leaky protocol is ahead on some
+# seeds and behind on others, which is noise. Large studies of real tables find the same: scaling before the split almost never
+# changes a score by more than noise. Small is not zero, though, and the tracer flags the
 # mistake either way.
 #
-# ## 2. Imputation
+# ### How many seeds does it take to tell a gap of 0.01 from noise?
 #
-# `SimpleImputer` fills a missing cell with its column's mean. Fitted on all rows, the fill
-# value is partly computed from test rows. We make 20 % of the cells missing.
+# Suppose a leak added 0.01 of accuracy. Could you see it? It depends on how noisy one
+# measurement is. Compare two spreads on the tall table: the spread of one protocol's score
+# from table to table, and the spread of the *paired* gap (both protocols on the same table).
+
+# %% tags=["nbval-check-output"]
+r = results["normalisation"]["usual"]
+print(f"one protocol's score varies by {r.honest_std:.3f} from table to table")
+print(f"the paired gap varies by       {r.gap_std:.3f} from table to table")
+
+# %% [markdown]
+# The mean of `n` independent measurements has a standard error of `std / sqrt(n)`. A gap
+# stands out from noise when it is at least about twice its standard error, so a gap of 0.01
+# needs `n >= (2 * std / 0.01) ** 2` seeds:
+
+# %% tags=["nbval-check-output"]
+def seeds_needed(std, gap=0.01):
+    return int(np.ceil((2 * std / gap) ** 2))
+
+
+print(f"paired gaps (same tables for both protocols): seeds needed = {seeds_needed(r.gap_std)}")
+print(f"two unpaired scores (different tables):       seeds needed = {seeds_needed(np.sqrt(2) * r.honest_std)}")
+print(f"one train/test split, accuracy near 0.8:      test rows needed = {int(np.ceil(0.8 * 0.2 / (0.01 / 2) ** 2))}")
+
+# %% [markdown]
+# Pairing is what makes a small gap measurable: run both protocols on the same data, and the
+# table-to-table noise cancels. Comparing two scores measured on different data needs many
+# times more seeds, and a single split needs thousands of test rows before a difference of
+# 0.01 means anything. (The last line is the binomial standard error of an accuracy,
+# `sqrt(p (1 - p) / n)`, set to half of 0.01.) This is why every gap in this course comes with
+# its spread and a count of seeds.
+
+# %% [markdown]
+# ## 2. Imputation: tiny, unless the imputer sees the target
 #
-# **Wrong** — impute all rows, then split:
+# Filling a missing cell with its column mean is the most common imputation. Fitted on all
+# rows, the fill value is partly computed from held-out rows. In pandas it is one line,
+# `df.fillna(df.mean())`. We make 30 % of the cells of the tall table missing.
 
 # %%
-# NBVAL_CHECK_OUTPUT
-X_missing, y_missing = make_table(0, **TALL, missing=0.2)
+X_missing, y_missing = make_table(0, **TALL, missing=0.3)
+frame = pd.DataFrame(X_missing, columns=[f"x{i}" for i in range(X_missing.shape[1])])
+
+# %% [markdown]
+# **Predict, then run.** Will the pandas one-liner before the split inflate the score?
+#
+# **Wrong** — fill with the means of all rows, then cross-validate:
+
+# %% tags=["nbval-check-output"]
+filled = frame.fillna(frame.mean())  # column means from all 600 rows
+score = cross_val_score(scaled_knn, filled, y_missing, cv=folds(0)).mean()
+print(f"cross-validated accuracy: {score:.3f}")
+
+# %% [markdown]
+# **Right** — a `SimpleImputer` (the same column means) inside the Pipeline:
+
+# %% tags=["nbval-check-output"]
+score = cross_val_score(make_pipeline(SimpleImputer(), scaled_knn), frame, y_missing, cv=folds(0)).mean()
+print(f"cross-validated accuracy: {score:.3f}")
+
+# %% tags=["nbval-check-output"]
+def mean_imputation(shape):
+    def leaky(seed):
+        X, y = make_table(seed, **shape, missing=0.3)
+        frame = pd.DataFrame(X)
+        return cross_val_score(scaled_knn, frame.fillna(frame.mean()), y, cv=folds(seed)).mean()
+
+    def honest(seed):
+        X, y = make_table(seed, **shape, missing=0.3)
+        return cross_val_score(make_pipeline(SimpleImputer(), scaled_knn), X, y, cv=folds(seed)).mean()
+
+    return leaky, honest
+
+
+measure("imputation", "usual", "mean, tall table", mean_imputation(TALL))
+
+# %% [markdown]
+# Next to nothing, for the same reason as scaling: a column mean barely moves when a fifth of
+# the rows is added, and it never looks at the labels.
+#
+# Now a common variant. Someone imputes the *whole* table, label column included, with a
+# smarter imputer that fills each gap from the most similar rows (`KNNImputer`), and only then
+# splits off `X` and `y`. Similar rows now include rows with the same label, so each filled-in
+# value carries a little of its own row's label.
+#
+# **Predict, then run.** Same table, same model, only the imputer differs. Bigger gap or not?
+#
+# **Wrong** — impute the whole table, target included, then cross-validate:
+
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
-    X_filled = SimpleImputer().fit_transform(X_missing)  # column means from all rows
-    X_train, X_test, y_train, y_test = train_test_split(X_filled, y_missing, random_state=0)
-    score = scaled_model.fit(X_train, y_train).score(X_test, y_test)
-print(f"accuracy on the held-out rows: {score:.3f}")
+    table = np.column_stack([X_missing, y_missing])  # the label is one more column
+    X_imputed = KNNImputer().fit_transform(table)[:, :-1]
+    score = cross_val_score(scaled_knn, X_imputed, y_missing, cv=folds(0)).mean()
+print(f"cross-validated accuracy: {score:.3f}")
 show(t)
 wrong_traces["imputation"] = t
 
 # %% [markdown]
-# **Right** — split, then impute inside the Pipeline:
+# **Right** — impute the features only, inside the Pipeline (at prediction time nobody knows
+# the label, so the imputer cannot use it):
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
-    X_train, X_test, y_train, y_test = train_test_split(X_missing, y_missing, random_state=0)
-    imputed_model = make_pipeline(SimpleImputer(), StandardScaler(), KNeighborsClassifier(n_neighbors=15))
-    score = imputed_model.fit(X_train, y_train).score(X_test, y_test)
-print(f"accuracy on the held-out rows: {score:.3f}")
+    score = cross_val_score(make_pipeline(KNNImputer(), scaled_knn), X_missing, y_missing, cv=folds(0)).mean()
+print(f"cross-validated accuracy: {score:.3f}")
 show(t)
 right_traces["imputation"] = t
 
-# %%
-# NBVAL_CHECK_OUTPUT
-measure("imputation", lambda shape: SimpleImputer(), scaled_model, missing=0.2)
+# %% tags=["nbval-check-output"]
+def target_imputation(shape):
+    def leaky(seed):
+        X, y = make_table(seed, **shape, missing=0.3)
+        X_imputed = KNNImputer().fit_transform(np.column_stack([X, y]))[:, :-1]
+        return cross_val_score(scaled_knn, X_imputed, y, cv=folds(seed)).mean()
+
+    def honest(seed):
+        X, y = make_table(seed, **shape, missing=0.3)
+        return cross_val_score(make_pipeline(KNNImputer(), scaled_knn), X, y, cv=folds(seed)).mean()
+
+    return leaky, honest
+
+
+measure("imputation", "grows", "KNN imputer that sees the target", target_imputation(TALL))
 
 # %% [markdown]
-# Mean imputation leaks little for the same reason scaling does: a column mean barely moves
-# when a quarter of the rows is added. Neither step looks at the labels.
+# Now the gap is clear on every seed. The more cells are missing, the more of the label gets
+# written into the features. Any imputer fitted on a table that still holds the target leaks
+# this way; an imputer that sees only the features, fitted on the training rows, cannot.
 #
-# ## 3. Feature selection
+# ## 3. Feature selection: zero on tall data, large on wide data
 #
 # `SelectKBest` ranks features by how well each one separates the classes, **using the
-# labels**. Fitted on all rows, it keeps the features that happen to agree with the test rows'
-# labels too. On the tall table it keeps 3 of 10 features; on the wide one, 20 of 2,000.
+# labels**. Fitted on all rows, it keeps the features that happen to agree with the held-out
+# labels too. On the lab's wide table it keeps 20 of 2,000 features.
 #
-# **Wrong** — select on all rows, then split:
+# **Predict, then run.** Among 2,000 gene-expression values and 80 samples, how far above
+# chance (0.5) will the wrong order's accuracy climb?
+#
+# **Wrong** — select on all rows, then cross-validate:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
-    X_selected = SelectKBest(k=3).fit_transform(X, y)  # ranked with all 600 labels
-    X_train, X_test, y_train, y_test = train_test_split(X_selected, y, random_state=0)
-    score = scaled_model.fit(X_train, y_train).score(X_test, y_test)
-print(f"accuracy on the held-out rows: {score:.3f}")
+    X_selected = SelectKBest(k=20).fit_transform(X_wide, y_wide)  # ranked with all 80 labels
+    score = cross_val_score(scaled_knn, X_selected, y_wide, cv=folds(0)).mean()
+print(f"cross-validated accuracy: {score:.3f}")
 show(t)
 wrong_traces["feature selection"] = t
 
 # %% [markdown]
-# **Right** — split, then select inside the Pipeline:
+# **Right** — select inside the Pipeline:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
-    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-    selected_model = make_pipeline(SelectKBest(k=3), StandardScaler(), KNeighborsClassifier(n_neighbors=15))
-    score = selected_model.fit(X_train, y_train).score(X_test, y_test)
-print(f"accuracy on the held-out rows: {score:.3f}")
+    score = cross_val_score(make_pipeline(SelectKBest(k=20), scaled_knn), X_wide, y_wide, cv=folds(0)).mean()
+print(f"cross-validated accuracy: {score:.3f}")
 show(t)
 right_traces["feature selection"] = t
 
-# %%
-# NBVAL_CHECK_OUTPUT
-measure("feature selection", lambda shape: SelectKBest(k=shape["n_informative"]), scaled_model)
+# %% tags=["nbval-check-output"]
+def selection(shape):
+    k = shape["n_informative"]  # 3 of 10 on the tall table, 20 of 2,000 on the wide one
+
+    def leaky(seed):
+        X, y = make_table(seed, **shape)
+        return cross_val_score(scaled_knn, SelectKBest(k=k).fit_transform(X, y), y, cv=folds(seed)).mean()
+
+    def honest(seed):
+        X, y = make_table(seed, **shape)
+        return cross_val_score(make_pipeline(SelectKBest(k=k), scaled_knn), X, y, cv=folds(seed)).mean()
+
+    return leaky, honest
+
+
+measure("feature selection", "usual", "tall table", selection(TALL))
+measure("feature selection", "grows", "wide table", selection(WIDE))
 
 # %% [markdown]
-# Here the two tables part ways. On the tall table the three informative features stand out so
-# clearly that every training fold finds the same three: the gap is zero. On the wide table, 2,000
-# candidate features and 80 rows mean that many pure-noise features agree with the labels by
-# chance. Selecting on all rows picks those that agree with the *test* labels as well, and the
-# cross-validated accuracy jumps; the honest pipeline has to find the signal without that help.
+# The two tables part ways. On the tall table the three informative features stand out so
+# clearly that every training part finds the same three: the two protocols select the same
+# features and score the same. On the wide table, 2,000 candidate features and 80 rows mean
+# that many pure-noise features agree with the labels by chance. Selecting on all rows picks
+# those that agree with the *held-out* labels as well, and the accuracy jumps; the honest
+# pipeline has to find the signal without that help.
 #
-# ## 4. Outlier removal
+# ## 4. Outlier removal: the test set gets easier
 #
-# An outlier detector decides which rows look abnormal; dropping them before the split does two
-# things. The detector's idea of "normal" is learned from the test rows, and, more important,
-# the test set itself loses the rows that are hardest to predict. In production nobody removes
-# the awkward cases before the model sees them. The honest protocol fits the detector on the
-# training rows, drops training outliers only, and scores **every** test row.
+# An outlier detector decides which rows look abnormal; dropping them before the split does
+# two things. The detector's idea of "normal" is learned from the held-out rows, and, more
+# important, the held-out rows themselves lose the cases that are hardest to predict. In
+# production nobody removes the awkward loan files before the model sees them. The honest
+# protocol fits the detector on the training rows, drops training outliers only, and scores
+# **every** held-out row.
 #
-# **Wrong** — drop outliers found among all rows, then split:
+# A detector is not a transformer, so it cannot go in a plain `Pipeline`; the Right version
+# writes the folds out.
+#
+# **Predict, then run.** Will scoring on a cleaned test set raise the accuracy?
+#
+# **Wrong** — drop outliers found among all rows, then cross-validate:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
     keep = LocalOutlierFactor().fit_predict(X) == 1  # judged against all 600 rows
-    X_train, X_test, y_train, y_test = train_test_split(X[keep], y[keep], random_state=0)
-    score = scaled_model.fit(X_train, y_train).score(X_test, y_test)
-print(f"{(~keep).sum()} rows removed; accuracy on the remaining held-out rows: {score:.3f}")
+    score = cross_val_score(scaled_knn, X[keep], y[keep], cv=folds(0)).mean()
+print(f"{(~keep).sum()} rows removed; cross-validated accuracy on the rest: {score:.3f}")
 show(t)
 wrong_traces["outlier removal"] = t
 
 # %% [markdown]
-# **Right** — split, then drop outliers among the training rows only:
+# **Right** — in each fold, drop outliers among the training rows only, and score every
+# held-out row:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
+def outliers_in_folds(X, y, seed):
+    scores = []
+    for train, test in folds(seed).split(X, y):
+        keep = LocalOutlierFactor().fit_predict(X[train]) == 1  # judged against training rows
+        fitted = scaled_knn.fit(X[train][keep], y[train][keep])
+        scores.append(fitted.score(X[test], y[test]))  # every held-out row is scored
+    return np.mean(scores)
+
+
 with leakkit.trace() as t:
-    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-    keep = LocalOutlierFactor().fit_predict(X_train) == 1  # judged against training rows
-    score = scaled_model.fit(X_train[keep], y_train[keep]).score(X_test, y_test)
-print(f"{(~keep).sum()} training rows removed; accuracy on all {len(y_test)} held-out rows: {score:.3f}")
+    score = outliers_in_folds(X, y, 0)
+print(f"cross-validated accuracy on every held-out row: {score:.3f}")
 show(t)
 right_traces["outlier removal"] = t
 
-# %% [markdown]
-# A detector is not a transformer, so it cannot go in a plain `Pipeline`; we write the two
-# protocols out and hand them to `leakkit.evaluate.optimism_gap`, which runs both on the same
-# seeds.
-
-# %%
-# NBVAL_CHECK_OUTPUT
-def outliers_leaky(shape):
-    def protocol(seed):
+# %% tags=["nbval-check-output"]
+def outliers(shape):
+    def leaky(seed):
         X, y = make_table(seed, **shape)
         keep = LocalOutlierFactor().fit_predict(X) == 1
-        return cross_val_score(scaled_model, X[keep], y[keep], cv=CV).mean()
-    return protocol
+        return cross_val_score(scaled_knn, X[keep], y[keep], cv=folds(seed)).mean()
 
-
-def outliers_honest(shape):
-    def protocol(seed):
+    def honest(seed):
         X, y = make_table(seed, **shape)
-        scores = []
-        for train, test in StratifiedKFold(CV).split(X, y):
-            keep = LocalOutlierFactor().fit_predict(X[train]) == 1
-            fitted = scaled_model.fit(X[train][keep], y[train][keep])
-            scores.append(fitted.score(X[test], y[test]))  # every test row is scored
-        return np.mean(scores)
-    return protocol
+        return outliers_in_folds(X, y, seed)
+
+    return leaky, honest
 
 
-results["outlier removal"] = {}
-for regime, shape in [("tall", TALL), ("wide", WIDE)]:
-    r = optimism_gap(outliers_leaky(shape), outliers_honest(shape), seeds=SEEDS,
-                     name=f"outlier removal, {regime}")
-    results["outlier removal"][regime] = r
-    print(r)
+measure("outlier removal", "usual", "tall table", outliers(TALL))
+measure("outlier removal", "grows", "10 % corrupted records", outliers({**TALL, "corrupt": 0.10}))
 
 # %% [markdown]
-# On the tall table this is the most consistent of the small gaps: the leaky protocol grades
-# itself on a cleaned test set, from which most corrupted records (whose labels are random)
-# have gone. Its size is roughly the share of rows removed times how much worse the model does
-# on them, so it grows with dirtier data. On the wide table, with a handful of corrupted rows
-# among 80, the effect is lost in the noise.
+# With 5 % of corrupted records the gap is small, positive on most seeds but not much larger
+# than its spread. The leaky protocol grades itself on a cleaned test set, from which many
+# corrupted records (whose labels are random) have gone; the size is roughly the share of rows
+# removed times how much worse the model does on them. Double the share of corrupted records
+# and the gap is positive on every seed, well above its spread: the dirtier the data, the
+# more the wrong order flatters the model.
 #
-# ## 5. Dimensionality reduction
+# ## 5. Dimensionality reduction: small on tall data, large on wide data
 #
 # PCA learns the directions along which the rows vary most. Fitted on all rows, those
-# directions are partly defined by the test rows, which then sit comfortably inside the learned
-# subspace. With more features than rows, directions fitted on the training rows alone capture
-# a new row less well than directions that saw it, so the leak can favour the leaky protocol.
-# We standardise first, then keep 3 components on the tall table and 20 on the wide one.
+# directions are partly defined by the held-out rows. With many more features than rows, this
+# matters: directions fitted on the training rows alone capture a *new* row poorly (its
+# coordinates shrink towards zero), while a row that helped define the directions sits
+# comfortably inside them. The leaky protocol is graded on rows of the second kind.
 #
-# **Wrong** — project all rows, then split:
+# To show it we need data that PCA is good for: a wide table driven by a few hidden factors,
+# here 60 samples with 5,000 features driven by five factors, the first of which decides the
+# label.
 
 # %%
-# NBVAL_CHECK_OUTPUT
+def factor_table(seed, n_rows=60, n_features=5000):
+    """Features driven by five hidden factors plus noise; the label follows the first factor."""
+    rng = np.random.default_rng(seed)
+    factors = rng.normal(size=(n_rows, 5))
+    X = 0.2 * factors @ rng.normal(size=(5, n_features)) + 3 * rng.normal(size=(n_rows, n_features))
+    y = (factors[:, 0] + 0.5 * rng.normal(size=n_rows) > 0).astype(int)
+    return X, y
+
+
+def projection(n_components):
+    return make_pipeline(StandardScaler(), PCA(n_components=n_components, random_state=0))
+
+
+knn5 = KNeighborsClassifier(n_neighbors=5)
+X_factor, y_factor = factor_table(0)
+
+# %% [markdown]
+# **Predict, then run.** PCA never looks at the labels. Can fitting it on all rows still
+# inflate the score?
+#
+# **Wrong** — project all rows on 5 components, then cross-validate:
+
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
-    X_projected = make_pipeline(StandardScaler(), PCA(n_components=3)).fit_transform(X)
-    X_train, X_test, y_train, y_test = train_test_split(X_projected, y, random_state=0)
-    score = model.fit(X_train, y_train).score(X_test, y_test)
-print(f"accuracy on the held-out rows: {score:.3f}")
+    X_projected = projection(5).fit_transform(X_factor)  # directions from all 60 rows
+    score = cross_val_score(knn5, X_projected, y_factor, cv=folds(0)).mean()
+print(f"cross-validated accuracy: {score:.3f}")
 show(t)
 wrong_traces["dimensionality reduction"] = t
 
 # %% [markdown]
-# **Right** — split, then fit the projection inside the Pipeline:
+# **Right** — fit the projection inside the Pipeline:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t:
-    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-    projected_model = make_pipeline(StandardScaler(), PCA(n_components=3), KNeighborsClassifier(n_neighbors=15))
-    score = projected_model.fit(X_train, y_train).score(X_test, y_test)
-print(f"accuracy on the held-out rows: {score:.3f}")
+    score = cross_val_score(make_pipeline(projection(5), knn5), X_factor, y_factor, cv=folds(0)).mean()
+print(f"cross-validated accuracy: {score:.3f}")
 show(t)
 right_traces["dimensionality reduction"] = t
 
-# %%
-# NBVAL_CHECK_OUTPUT
-measure("dimensionality reduction",
-        lambda shape: make_pipeline(StandardScaler(), PCA(n_components=shape["n_informative"], random_state=0)),
-        model)
+# %% tags=["nbval-check-output"]
+def pca(table, n_components, model):
+    def leaky(seed):
+        X, y = table(seed)
+        return cross_val_score(model, projection(n_components).fit_transform(X), y, cv=folds(seed)).mean()
+
+    def honest(seed):
+        X, y = table(seed)
+        return cross_val_score(make_pipeline(projection(n_components), model), X, y, cv=folds(seed)).mean()
+
+    return leaky, honest
+
+
+measure("dimensionality reduction", "usual", "tall table, 3 components",
+        pca(lambda seed: make_table(seed, **TALL), 3, knn))
+measure("dimensionality reduction", "grows", "wide factor table, 5 components", pca(factor_table, 5, knn5))
 
 # %% [markdown]
-# PCA does not see the labels, so its leak is indirect twice over. Here its gap is small on both
-# tables and no larger than its own spread. With other data, other models or more components
-# it can be larger, of either sign; the only way to know is to measure, and the only way not
-# to care is to fit PCA after the split.
-#
+# On the tall table the principal axes of 480 rows and of 600 rows are nearly the same, and
+# the gap is lost in the noise. On the wide factor table the leaky protocol scores higher on
+# every seed, by far more than the spread: PCA does not need the labels to leak, it only needs held-out rows to
+# shape the space the model works in.
+
+# %% [markdown]
 # ## All five, side by side
 #
-# The table collects the gaps (leaky minus honest accuracy, mean and standard deviation over
-# the five seeds), and the chart shows both scores for every step and table.
+# For each step, the gap (leaky minus honest accuracy, mean ± standard deviation over the 12
+# seeds) in the usual case, a tall table, and in the regime where it can grow.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 summary = pd.DataFrame({
-    regime: {step: f"{r[regime].gap_mean:+.3f} ± {r[regime].gap_std:.3f}" for step, r in results.items()}
-    for regime in ["tall", "wide"]
-})
-summary.columns = ["tall table (600 x 10)", "wide table (80 x 2,000)"]
+    step: {"usual case": r["usual"].name.split(", ", 1)[1], "gap": r["usual"].gap_text(),
+           "where it can grow": r["grows"].name.split(", ", 1)[1], "gap ": r["grows"].gap_text()}
+    for step, r in results.items()
+}).T
 print(summary.to_string())
+selection_gap = results["feature selection"]["grows"].gap_mean
+print(f"\nselection before the split, per 100 new tissue samples: "
+      f"{100 * selection_gap:.0f} more correct diagnoses promised than the model makes")
 
 # %%
 short = {"normalisation": "scale", "imputation": "impute", "feature selection": "select",
          "outlier removal": "outliers", "dimensionality reduction": "PCA"}
 with use_style():
-    fig, axes = plt.subplots(1, 2, figsize=(13, 4.5), layout="constrained")
-for ax, (regime, label) in zip(axes, [("tall", "Tall table, 600 x 10"), ("wide", "Wide table, 80 x 2,000")]):
-    frame = pd.DataFrame([{**results[step][regime].to_dict(), "experiment": short[step]} for step in results])
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.8), layout="constrained")
+for ax, (regime, label) in zip(axes, [("usual", "The usual case (tall table)"), ("grows", "Where a leak can grow")]):
+    frame = pd.DataFrame([{**r[regime].to_dict(), "experiment": short[step]} for step, r in results.items()])
     worst = frame.loc[frame["gap"].idxmax()]
     score_gap(frame, ax=ax, metric="accuracy",
               title=f"{label}: largest gap {worst['gap']:+.2f} ({worst['experiment']})")
@@ -416,49 +547,54 @@ plt.show()
 # %% [markdown]
 # The pattern is the one to remember:
 #
-# - **Unsupervised steps** (scaling, imputation, PCA) learn only about the features. On a tall
-#   table the test rows barely change what they learn, and the gap vanishes. On a wide table
-#   the gaps are small and noisy, sometimes of either sign.
-# - **Supervised steps** (feature selection here; target encoding in the next notebook) learn
-#   from the labels. When features outnumber rows the labels of the test rows steer the choice,
-#   and the score inflates by a margin no seed-to-seed noise explains.
+# - **Scaling and mean imputation** learn a few numbers about the features. The held-out
+#   rows barely change them: the gap is a few thousandths on the tall table, and on the wide
+#   one smaller than its own spread.
+# - **Steps that learn from the labels** (feature selection here, an imputer fed the target
+#   column, target encoding in the next notebook) write the held-out labels into the data. When
+#   features outnumber rows, or many cells are filled in, the score inflates by a margin no
+#   seed-to-seed noise explains.
+# - **PCA** learns only about the features, yet on wide data the held-out rows shape the space
+#   the model works in, and the leaky protocol is graded on rows that helped build it.
 # - **Outlier removal** changes the test set itself; its gap scales with how much, and how
 #   badly, the removed rows would have been predicted.
 #
-# A leak you have measured as tiny on one table can be large on the next, and you rarely get
-# to measure it on the data you care about. The fix costs nothing: fit every step after the
-# split.
+# In the lab's terms: on 100 new tissue samples, the wrong order of feature selection
+# promises about 25 more correct diagnoses than the model will make (the last line above).
+# A leak you have measured as tiny on one table can be large on the
+# next, and you rarely get to measure it on the data you care about. The fix costs nothing:
+# fit every step after the split.
 #
 # ## The tracer does not care about size
 #
-# Every **Wrong** cell above ran under `leakkit.trace`, and so did every **Right** one. The
-# tracer records which rows each fit saw and which rows each split held out, and follows rows
-# through transform outputs, so it does not need the leak to be large to see it. The cell below
-# collects its verdicts.
+# The **Wrong** and **Right** cells that used scikit-learn steps ran under `leakkit.trace`.
+# The tracer records which rows each fit saw and which rows each split held out, and follows
+# rows through transform outputs, so it does not need the leak to be large to see it. The
+# cell below collects its verdicts.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for step in wrong_traces:
     wrong = sorted({f.check for f in wrong_traces[step].findings}) or ["(nothing)"]
     right = sorted({f.check for f in right_traces[step].findings}) or ["(nothing)"]
     print(f"{step:<26} wrong: {', '.join(wrong):<31} right: {', '.join(right)}")
 
 # %% [markdown]
-# Five leaks caught, five correct versions left alone. The tracer only sees scikit-learn
-# estimators, though: a mean computed with pandas (`df.fillna(df.mean())`) or a hand-written
-# z-score filter before the split is invisible to it. Doing every preprocessing step with an
-# estimator inside a `Pipeline` is what makes the mistake both impossible and checkable.
+# Five leaks caught, five correct versions left alone. Doing every preprocessing step with an
+# estimator inside a `Pipeline` is what makes the mistake both impossible and checkable;
+# statistics computed by hand (`df.fillna(df.mean())`, a z-score computed with pandas) leak the
+# same way, so keep them out of the code that runs before the split.
 #
 # ## Takeaways
 #
 # - Split first. Fit every preprocessing step (scaler, imputer, selector, outlier detector,
 #   PCA) on the training rows only, and apply the fitted step to both sides; a `Pipeline` does
 #   this for you, in every fold.
-# - How much a leak inflates a score depends on the step and on the data's shape: unsupervised
-#   steps on tall data are close to harmless, supervised steps on wide data are not.
-# - Removing outliers before the split also grades the model on an easier test set than
-#   production will send it.
-# - Measure a gap over several seeds; a single split cannot tell a small leak from noise.
+# - Scaling and mean imputation before the split are usually tiny leaks; selection, anything
+#   that sees the target, PCA on wide data and outlier removal are not.
+# - How much a leak inflates a score depends on the step and on the data's shape: the same
+#   mistake can cost nothing on a tall table and a quarter of the accuracy on a wide one.
+# - Measure a gap over several seeds, pairing the protocols on the same data: a single split
+#   cannot tell a gap of 0.01 from noise.
 # - `leakkit.trace` flags a fit that saw held-out rows whatever the size of the damage.
 #
 # **Next:** notebook 05 walks through the right order transformer by transformer, including

@@ -45,6 +45,7 @@ from sklearn.tree import DecisionTreeRegressor
 import leakkit
 import leakkit.plot
 from leakkit.datasets import make_esl_null, make_patients, make_sales
+from leakkit.evaluate import format_gap
 
 # %% [markdown]
 # ## Preprocessing belongs inside each fold
@@ -68,6 +69,9 @@ print("X:", X.shape, "  samples per class:", np.bincount(y))
 # Both protocols below are written as explicit loops over the folds, so you can see where
 # each fit happens. `SelectKBest(f_classif, k=100)` ranks predictors by their F statistic,
 # which for two classes orders them exactly as the absolute correlation with the label does.
+#
+# **Predict, then run.** The predictors are pure noise, so any classifier is wrong half the
+# time. What cross-validated error will the wrong protocol report: 0.5, 0.3, or less?
 #
 # **Wrong** — select the predictors once, on all 50 samples, then cross-validate the
 # classifier on them. Each fold's held-out samples helped choose the predictors.
@@ -110,8 +114,7 @@ for seed in range(N_SIMULATIONS):
     right_errors.append(right_way(X, y, cv))
 wrong_errors, right_errors = np.array(wrong_errors), np.array(right_errors)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"{N_SIMULATIONS} simulations, 5-fold CV error of 1-nearest-neighbour (true error: 0.50)")
 print(f"  wrong way (select on all samples): mean {wrong_errors.mean():.3f}, std {wrong_errors.std():.3f}, "
       f"max {wrong_errors.max():.2f}")
@@ -150,8 +153,7 @@ plt.show()
 # the whole pipeline inside each fold. On the first simulated data set, with the same folds,
 # the pipeline gives the right-way number and the pre-selected data the wrong-way number:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 X, y = make_esl_null(n_samples=50, n_features=5000, random_state=0)
 cv = KFold(n_splits=5, shuffle=True, random_state=0)
 pipeline = make_pipeline(SelectKBest(f_classif, k=100), KNeighborsClassifier(n_neighbors=1))
@@ -183,6 +185,9 @@ print(patients.frame[["patient_id", "visit", "age", "marker_1", "marker_2", "dia
 print("rows:", len(patients.frame), " patients:", patients.frame["patient_id"].nunique())
 
 # %% [markdown]
+# **Predict, then run.** The diagnosis moves two markers only a little. With shuffled folds,
+# will the accuracy be close to a coin flip or close to perfect?
+#
 # **Wrong** — shuffled `KFold`: the held-out visits belong to patients seen in training.
 
 # %%
@@ -210,8 +215,7 @@ def patients_groupkfold(seed):
 # How many held-out visits belong to a patient who is also in the training part? For the first
 # fold of each splitter:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 pid = patients.frame["patient_id"].to_numpy()
 for name, cv in [("KFold", KFold(5, shuffle=True, random_state=0)),
                  ("GroupKFold", GroupKFold(5, shuffle=True, random_state=0))]:
@@ -223,12 +227,13 @@ for name, cv in [("KFold", KFold(5, shuffle=True, random_state=0)),
 # `leakkit.optimism_gap` runs both protocols on the same five seeds (new patients each time)
 # and reports the gap, leaky minus honest, with its spread.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 groups_gap = leakkit.optimism_gap(patients_kfold, patients_groupkfold, seeds=5, name="patients")
 print(f"accuracy, shuffled KFold: {groups_gap.leaky_mean:.3f} ± {groups_gap.leaky_std:.3f}")
 print(f"accuracy, GroupKFold    : {groups_gap.honest_mean:.3f} ± {groups_gap.honest_std:.3f}")
-print(f"gap (leaky minus honest): {groups_gap.gap_mean:+.3f} ± {groups_gap.gap_std:.3f} over {groups_gap.n_seeds} seeds")
+print(f"gap (leaky minus honest): {groups_gap.gap_text()} over {groups_gap.n_seeds} seeds")
+print(f"per 100 new patients: {100 * (1 - groups_gap.leaky_mean):.0f} misdiagnoses promised, "
+      f"{100 * (1 - groups_gap.honest_mean):.0f} to expect")
 
 # %%
 leakkit.plot.score_gap(
@@ -239,7 +244,8 @@ plt.show()
 
 # %% [markdown]
 # Near-perfect accuracy with random folds, only a little better than a coin with patient-wise
-# folds: the model had learnt to recognise patients. Whenever rows come in groups (patients,
+# folds: the model had learnt to recognise patients. A clinic trusting the shuffled folds would
+# plan for a handful of misdiagnoses per hundred new patients and get about forty. Whenever rows come in groups (patients,
 # customers, machines, sessions, images of the same object) and the model will meet *new*
 # groups, split by group.
 #
@@ -259,6 +265,9 @@ print("development days:", cut, " future days:", len(X_sales) - cut - 7, "(after
 print("features:", ", ".join(sales.honest_columns))
 
 # %% [markdown]
+# **Predict, then run.** Which of the two estimates below will come closer to the error the
+# model makes on the days after the development period?
+#
 # **Wrong** — shuffled `KFold`: to predict a held-out day the model trains on days before *and
 # after* it, which share its drifting level and its regime.
 #
@@ -291,15 +300,17 @@ leakkit.plot.fold_diagram(
 )
 plt.show()
 
-# %%
-# NBVAL_CHECK_OUTPUT
-time_results = pd.DataFrame([sales_errors(seed) for seed in range(5)])
+# %% tags=["nbval-check-output"]
+time_results = pd.DataFrame([sales_errors(seed) for seed in range(10)])
 summary = time_results.agg(["mean", "std"]).T
-print("mean absolute error of the forecast, 5 seeds (lower is better)")
+print(f"mean absolute error of the forecast, {len(time_results)} shops (lower is better)")
 print(summary.round(2).to_string())
 time_gap = time_results["shuffled KFold"] - time_results["TimeSeriesSplit"]
-print(f"gap in error (leaky minus honest): {time_gap.mean():+.2f} ± {time_gap.std():.2f}")
-print(f"shuffled KFold understates the future error by {(time_results['actual future'] - time_results['shuffled KFold']).mean():.2f}")
+print(f"estimated error, leaky minus honest: {format_gap(time_gap.mean(), time_gap.std(), 2)} "
+      f"(negative: the shuffled folds promise the smaller error, on {(time_gap < 0).sum()} of {len(time_gap)} shops)")
+understated = time_results["actual future"] - time_results["shuffled KFold"]
+print(f"shuffled KFold understates the future error by {understated.mean():.2f} units a day "
+      f"({understated.mean() / time_results['actual future'].mean():.0%} of it)")
 
 # %%
 means = summary["mean"]
@@ -351,32 +362,35 @@ def tuning_trial(seed):
 # %% [markdown]
 # **Wrong** is `search.fit(X, y).best_score_`; **Right** is `cross_val_score(search, X, y,
 # cv=outer)`: the same search object, cloned and refitted inside each outer training part.
+#
+# **Predict, then run.** The labels are random. Will the best of nine settings report an
+# accuracy above 0.5, and will nested CV?
 
-# %%
-# NBVAL_CHECK_OUTPUT
-trials = pd.DataFrame([tuning_trial(seed) for seed in range(8)], columns=["best grid-search score", "nested CV"])
+# %% tags=["nbval-check-output"]
+trials = pd.DataFrame([tuning_trial(seed) for seed in range(20)], columns=["best grid-search score", "nested CV"])
 trials.insert(0, "trial", np.arange(1, len(trials) + 1))
-trials["true accuracy"] = 0.5
-print(trials.round(3).to_string(index=False))
+print(trials.head(5).round(3).to_string(index=False), f"\n... {len(trials)} trials in all")
 tuning_gap = trials["best grid-search score"] - trials["nested CV"]
 print(f"mean best grid-search score {trials['best grid-search score'].mean():.3f}, "
       f"above 0.5 in {int((trials['best grid-search score'] > 0.5).sum())} of {len(trials)} trials")
 print(f"mean nested CV score {trials['nested CV'].mean():.3f}")
-print(f"gap (leaky minus honest): {tuning_gap.mean():+.3f} ± {tuning_gap.std():.3f} over {len(trials)} trials;"
+print(f"gap (leaky minus honest): {format_gap(tuning_gap.mean(), tuning_gap.std())} over {len(trials)} trials;"
       f" best score above nested in {int((tuning_gap > 0).sum())} of {len(trials)}")
 
 # %%
-leakkit.plot.scores_over_time(
-    trials, "trial", ["best grid-search score", "nested CV", "true accuracy"],
-    kinds=["leaky", "honest", "neutral"], metric="accuracy",
-    title=(f"On noise, the best of {len(ParameterGrid(param_grid))} settings scores {trials['best grid-search score'].mean():.2f}"
-           f" on average; nested CV says {trials['nested CV'].mean():.2f}"),
+leakkit.plot.score_strips(  # one dot per trial: the trials are independent, so nothing joins them
+    {"best grid-search score": trials["best grid-search score"], "nested CV": trials["nested CV"]},
+    kinds=["leaky", "honest"], reference=0.5, reference_label="true accuracy", metric="accuracy",
+    title=(f"On noise, the best of {len(ParameterGrid(param_grid))} settings scores "
+           f"{trials['best grid-search score'].mean():.2f} on average; nested CV says {trials['nested CV'].mean():.2f}"),
 )
 plt.show()
 
 # %% [markdown]
-# The best grid-search score sits above 0.5 in almost every trial, though no setting can
-# beat a coin on random labels; nested CV scatters around the truth, about 0.5 on average. The more settings you try
+# The best grid-search score sits above 0.5 in most trials, though no setting can beat a
+# coin on random labels; nested CV scatters around the truth, about 0.5 on average. A team
+# reporting the grid search's number would announce a model that "beats chance" when it is a
+# coin. The more settings you try
 # and the smaller the data, the larger this optimism. Use the grid search to *choose* the
 # model; use nested CV (or a test set touched once, after all choices) to *report* it.
 #

@@ -108,8 +108,7 @@ model
 #
 # The whole pipeline goes to `cross_validate`, exactly like a single model.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 results = cross_validate(model, X, y, cv=cv, scoring="roc_auc")
 print(f"all honest columns: ROC AUC {results['test_score'].mean():.3f} ± {results['test_score'].std():.3f}")
 print(f"numeric columns only: ROC AUC {numeric_scores.mean():.3f}")
@@ -124,8 +123,7 @@ print(f"numeric columns only: ROC AUC {numeric_scores.mean():.3f}")
 # own cross-validation on the training rows, fitting the whole pipeline in each inner fold;
 # the test set is scored once, at the end, with the chosen model.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
 param_grid = {"select__k": [5, "all"], "classify__C": [0.1, 1.0]}
 search = GridSearchCV(model, param_grid, cv=5, scoring="roc_auc")
@@ -144,8 +142,7 @@ print(f"ROC AUC on the test set, scored once        : {search.score(X_test, y_te
 # `t.findings` lists every fit that saw rows held out from it; an empty list means none did.
 # With `detail="all"` it also records the rows seen by each step inside the pipeline.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace(detail="all") as t:
     results = cross_validate(model, X, y, cv=cv, scoring="roc_auc")
 print("findings:", t.findings)
@@ -155,8 +152,7 @@ print(t.summary())
 # Every step, in every fold, was fitted on 800 rows: the training part of a fold, never the
 # 1,000 rows of the whole table. The largest fit per step, from the tracer's records:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 steps = ["ColumnTransformer", "SimpleImputer", "StandardScaler", "OneHotEncoder", "SelectKBest", "LogisticRegression"]
 fits = t.fits_frame()
 largest = fits[fits["estimator"].isin(steps)].groupby("estimator", sort=False)["n_rows"].max()
@@ -181,8 +177,7 @@ plt.show()
 # The grid search and the final test score pass the same check: the grid search's inner folds
 # hold out rows from each candidate's fit, and the test rows were never fitted on.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace() as t_search:
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
     search = GridSearchCV(model, param_grid, cv=5, scoring="roc_auc").fit(X_train, y_train)
@@ -196,11 +191,13 @@ print(t_search.summary())
 # Now the same code with one change that looks harmless: the preprocessing is fitted once, on
 # the whole table, "to prepare the data", and only selection and model are cross-validated.
 #
+# **Predict, then run.** Will the score move when the preprocessing is fitted on all rows?
+# Will the tracer notice?
+#
 # **Wrong** — `preprocess.fit_transform(X)` before cross-validation. The medians, means and
 # categories now come from all 1,000 rows, including each fold's held-out rows.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with leakkit.trace(detail="all") as t_leaky:
     X_prepared = preprocess.fit_transform(X)  # fitted on every row
     leaky_results = cross_validate(make_pipeline(SelectKBest(f_classif, k=8), LogisticRegression()),
@@ -213,8 +210,7 @@ for finding in t_leaky.findings:
 # %% [markdown]
 # **Right** — the whole chain inside the pipeline, as in the proof above: no findings.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"ROC AUC {results['test_score'].mean():.3f}")
 print("leaked:", t.leaked, " findings:", t.findings)
 
@@ -239,9 +235,10 @@ plt.show()
 # How much did pulling the preprocessing out change the score? Over several seeds (new
 # customers each time) the gap is tiny: medians and means of 1,000 rows barely move when 200
 # are added. That is exactly why leaks survive: the score looks fine. But a leaky step is not
-# always this mild. Pull the *selection* out of a pipeline on wide, pure-noise data (200
-# rows, 2,000 columns, random labels; notebook 06) and the same mistake turns a coin flip
-# into a convincing model.
+# always this mild. Pull the *selection* out of a pipeline on wide, pure-noise data (here 200
+# rows, 2,000 columns and random labels; notebook 06 showed the same effect on the 50 × 5,000
+# table of *The Elements of Statistical Learning*) and the same mistake turns a coin flip into
+# a convincing model.
 #
 # Each protocol below is run under the tracer for every seed, so we measure the gap *and*
 # count how often the tracer flagged a leak.
@@ -286,18 +283,17 @@ def noise_honest(seed):
     return cross_validate(pipe, X, y, cv=cv, scoring="roc_auc")["test_score"].mean()
 
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 flags = {name: [] for name in ("churn leaky", "churn honest", "noise leaky", "noise honest")}
 gaps = [
     leakkit.optimism_gap(traced(churn_leaky, flags["churn leaky"]), traced(churn_honest, flags["churn honest"]),
-                         seeds=3, name="churn: preprocessing outside"),
+                         seeds=5, name="churn: preprocessing outside"),
     leakkit.optimism_gap(traced(noise_leaky, flags["noise leaky"]), traced(noise_honest, flags["noise honest"]),
-                         seeds=3, name="noise: selection outside"),
+                         seeds=5, name="noise: selection outside"),
 ]
 for g in gaps:
     print(f"{g.name}: ROC AUC leaky {g.leaky_mean:.3f}, honest {g.honest_mean:.3f}, "
-          f"gap {g.gap_mean:+.4f} ± {g.gap_std:.4f} over {g.n_seeds} seeds")
+          f"gap (leaky minus honest) {g.gap_text()} over {g.n_seeds} seeds")
 for name, f in flags.items():
     print(f"tracer flagged '{name}' in {sum(f)} of {len(f)} runs")
 
@@ -305,7 +301,7 @@ for name, f in flags.items():
 gap_table = pd.DataFrame([g.to_dict() for g in gaps])
 leakkit.plot.score_gap(
     gap_table, metric="ROC AUC", labels=("step outside the pipeline", "everything inside"),
-    title=(f"A step outside the pipeline moved ROC AUC by {gaps[0].gap_mean:+.4f} on churn and "
+    title=(f"A step outside the pipeline moved ROC AUC by {gaps[0].gap_text()} on churn and "
            f"{gaps[1].gap_mean:+.2f} on noise; the tracer flagged every leaky run"
            if all(flags["churn leaky"] + flags["noise leaky"]) else "The tracer missed a leaky run"),
 )
@@ -324,8 +320,9 @@ plt.show()
 # - Pass the whole pipeline to `cross_validate` and `GridSearchCV`: each fold, and each inner
 #   fold of the search, then fits every step on its training rows only. Score the test set
 #   once, at the end.
-# - A step fitted outside the pipeline leaks, whether the score moves by -0.0001 (churn) or
-#   +0.3445 (selection among noise columns), as printed above; the score alone cannot tell you.
+# - A step fitted outside the pipeline leaks, whether the score moves by less than a thousandth
+#   (churn) or by a third (selection among noise columns), as printed above; the score alone
+#   cannot tell you.
 # - `with leakkit.trace() as t:` around your evaluation gives the proof: `t.findings == []`
 #   when no fit saw held-out rows, and a message naming the step and the rows when one did.
 #

@@ -11,365 +11,460 @@
 # ---
 
 # %% [markdown]
-# # Leakage in AI engineering: tuning RAG systems and LLM evaluations on the test set
+# # Leakage in AI engineering: tuning a RAG system on its test set
 #
 # A retrieval-augmented generation (RAG) system has no `fit` method, yet it is tuned all the
-# same: someone picks the chunk size, how many passages to retrieve, a score threshold, how
-# much weight a re-ranker gets, which few-shot examples go into the prompt. Each choice is
-# made by looking at scores on a set of questions. If that set is the one whose score is then
-# reported, the score is optimistic, exactly as a model tuned on its test set is. And when
-# evaluation questions end up inside the prompt or the training data, the system is tested on
-# text it has already seen: benchmark contamination.
-#
-# This notebook shows both leaks on a small retrieval question-answering system that runs
-# entirely offline (TF-IDF retrieval, no language model, no download), measures how much they
-# inflate the score, and shows the tools that catch them.
+# same: someone rewrites the prompt, picks the chunk size, the weight of a re-ranker, the
+# confidence below which it says "I don't know", the few-shot examples. Each choice is made by
+# looking at scores on a set of questions. If that set is the one whose score is reported,
+# the score is optimistic, exactly as a model tuned on its test set is. And when evaluation
+# questions end up inside the prompt, the system is tested on text it has already seen.
 #
 # **You will learn**
 #
-# - why choosing a configuration on the evaluation set inflates the score you report, and
-#   that the inflation grows with the number of configurations tried;
-# - how to tune on a dev split and touch the test split once;
-# - how few-shot examples drawn from the evaluation set leak the answers;
-# - how to detect contamination with n-gram overlap (the 13-gram rule of LLM benchmark
-#   reports), and what it cannot see;
-# - how a held-out set that logs every read, with a budget, turns "we only looked once" into
-#   something you can check.
-
-# %% [markdown]
-# ## Setup: a small retrieval QA system
-#
-# `leakkit.datasets.make_qa_corpus` writes fact sheets about fictional towns and questions
-# about them, each answered by exactly one sheet. Sheets mention other towns, some towns share
-# a name stem ("Korvale" and "North Korvale"), and a third of the questions use a town's
-# nickname, so retrieval is good but not perfect.
+# - to tune each of the five usual knobs (prompt, chunk size, re-ranker weight, answer
+#   threshold, few-shot examples) in a loop you can read, on a dev set, and report a test
+#   set read once;
+# - how much tuning on the test set overstates the score, knob by knob, and why the honest
+#   protocol does not;
+# - how few-shot examples taken from the evaluation set leak the answers, and how n-gram
+#   overlap detects it (and what it cannot see);
+# - how a held-out set that logs every read turns "we only looked once" into a fact.
 
 # %%
+import itertools
 import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-import leakkit
-from leakkit.checklist import audit
 from leakkit.datasets import make_qa_corpus
-from leakkit.llm import (
-    HeldOutBudgetExceeded,
-    HeldOutSet,
-    RetrievalQA,
-    contamination,
-    ngram_overlap,
-    tune,
-    tuning_gap,
-)
-from leakkit.plot import gap_vs_configs, score_gap
+from leakkit.llm import PromptedRAG, make_prompt
+from leakkit.plot import COLORS, use_style
 
-SEEDS = range(5)  # every measurement is repeated on 5 corpora
-N_DEV, N_TEST = 40, 40
-
-
-def make_project(seed):
-    """One corpus and its questions, split into dev, test and fresh (unseen) questions."""
-    qa = make_qa_corpus(n_documents=60, n_questions=200, random_state=seed)
-    order = np.random.default_rng(seed).permutation(len(qa.questions))
-    q = qa.questions.iloc[order].reset_index(drop=True)
-    return qa.documents, q.iloc[:N_DEV], q.iloc[N_DEV:N_DEV + N_TEST], q.iloc[N_DEV + N_TEST:]
-
-
-documents, dev, test, fresh = make_project(0)
-print(f"{len(documents)} documents, {len(dev)} dev questions, {len(test)} test questions, "
-      f"{len(fresh)} fresh questions")
-print(textwrap.fill(documents["text"].iloc[0], 100))
+qa = make_qa_corpus(n_documents=80, n_questions=640, random_state=0)
+documents = qa.documents
+print(f"{len(documents)} fact sheets about fictional towns, {len(qa.questions)} questions about them")
 
 # %% [markdown]
-# We split the questions three ways:
+# ## The system
 #
-# - **dev** (40): the questions the team may look at as often as it likes while building;
-# - **test** (40): the questions whose score the team reports as "held out";
-# - **fresh** (120): questions nobody looks at during development. They stand for the
-#   questions users will ask later, and give us the true quality of whatever gets shipped.
-#   A real team does not have them; we use them only to check which reported number was true.
+# `PromptedRAG` runs offline and is deterministic. It cuts the fact sheets into chunks,
+# retrieves the `top_k` chunks closest to the question (TF-IDF, plus a re-ranker that rewards
+# chunks whose town is named in the question), and hands them, with the question, to a
+# *reader* that answers in a few words or says "I don't know".
+#
+# The reader stands in for a language model: it is a handful of extraction rules, but it
+# follows its **prompt**. The template decides where the passages and the question go; a few
+# instruction sentences switch its behaviour on (resolve "it" and "the town", read every
+# passage, recognise nicknames, say "I don't know" rather than guess, or learn that "who
+# governs" asks for the mayor); and every word of the prompt takes room in a context window
+# of 170 words that the passages must share. So rewording the prompt really changes the
+# answers. Nothing here is a language model, though: its numbers tell you about tuning, not
+# about any real model.
+#
+# The base configuration, and its prompt:
 
 # %%
-print(test[["question", "answer", "doc_id", "refers_by"]].head(5).to_string(index=False))
+BASE = dict(prompt=make_prompt("plain", ["coreference", "every passage", "nicknames"]),
+            chunk_size=40, top_k=3, rerank_weight=0.3, answer_threshold=0.0)
+print(BASE["prompt"])
 
 # %% [markdown]
-# `leakkit.llm.RetrievalQA` cuts the documents into chunks, indexes them with TF-IDF, and
-# retrieves the `top_k` best chunks for a question. A question counts as answered when a
-# retrieved chunk belongs to its gold document. Here is one question and what comes back:
+# Two questions, answered under three prompts: the base prompt; the base prompt plus a hint
+# about "who governs"; and a prompt that says "I don't know" when unsure but lacks the
+# sentence about "it":
 
-# %%
-qa_system = RetrievalQA(documents, chunk_size=30, top_k=1)
-question = test.iloc[0]
-print(question["question"], "-> gold", question["doc_id"])
-print(qa_system.retrieve(question["question"])[["rank", "doc_id", "title", "score"]].round(3).to_string(index=False))
-
-# %% [markdown]
-# ## The knobs
-#
-# These are the settings a RAG team tunes:
-#
-# - `chunk_size` and `chunk_overlap`: how documents are cut (in words);
-# - `top_k`: how many chunks are passed on to the reader;
-# - `score_threshold`: chunks scoring at or below it are dropped (an "I don't know" option);
-# - `rerank_weight`: how much a second, lexical re-ranker (question words found in the
-#   document's title) weighs against the TF-IDF score;
-# - `few_shot`: example question-answer pairs added to the query (later in this notebook).
-#
-# How many chunks to pass on matters most. The cell below tries every combination of the other
-# knobs with one and with two chunks on the dev questions, and prints the spread of accuracy
-# for each.
-
-# %%
-# NBVAL_CHECK_OUTPUT
-GRID = {
-    "chunk_size": [15, 30, 60],
-    "chunk_overlap": [0, 5],
-    "top_k": [1],
-    "score_threshold": [0.0, 0.05, 0.1, 0.15],
-    "rerank_weight": [0.0, 0.15, 0.3, 0.45, 0.6],
+# %% tags=["nbval-check-output"]
+variants = {
+    "base": BASE["prompt"],
+    "base + hint about 'governs'": make_prompt("plain", ["coreference", "every passage", "nicknames", "hint: governs"]),
+    "no 'it means', 'I don't know'": make_prompt("plain", ["every passage", "nicknames", "abstain"]),
 }
-n_configs = int(np.prod([len(values) for values in GRID.values()]))
-_, _, dev_results = tune(documents, {**GRID, "top_k": [1, 2]}, dev)
-spread = dev_results.groupby("top_k")["score"].describe()[["count", "min", "50%", "max"]]
-print(spread.rename(columns={"count": "configurations", "50%": "median"}).round(3).to_string())
+for question in ["Who governs Galdor?", "When was Brenholm founded?"]:
+    answers = {name: PromptedRAG(documents, **{**BASE, "prompt": p}).answer(question) for name, p in variants.items()}
+    print(question, answers)
 
 # %% [markdown]
-# With two chunks, the median configuration is almost as good as the best one: whatever you
-# choose, retrieval is nearly solved and there is little to tune. With one chunk, the
-# configurations spread out more below the best, so the choice matters. We fix `top_k=1`
-# (only the best chunk reaches the reader) and tune the other knobs: the 120 configurations
-# of `GRID` (the `top_k=1` row above). The question is only *where* to tune them.
-
-# %% [markdown]
-# ## Pitfall 1: tuning the knobs on the evaluation set
+# The base prompt does not know that "who governs" asks for the mayor; one sentence fixes
+# it. Brenholm's sheet says "It was founded in ...": without the sentence about "it", a
+# reader told to say "I don't know" when unsure does exactly that.
 #
-# **Wrong** — try every configuration on the test questions, keep the best, and report its
-# test score as the held-out score:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-best_wrong, reported_wrong, _ = tune(documents, GRID, test)
-print("chosen on test:", best_wrong)
-print(f"reported test accuracy:      {reported_wrong:.3f}")
-print(f"accuracy on fresh questions: {RetrievalQA(documents, **best_wrong).score(fresh):.3f}")
-
-# %% [markdown]
-# **Right** — choose the configuration on the dev questions, then score the test questions
-# once, with the configuration already frozen:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-best_right, _, _ = tune(documents, GRID, dev)
-print("chosen on dev: ", best_right)
-print(f"reported test accuracy:      {RetrievalQA(documents, **best_right).score(test):.3f}")
-print(f"accuracy on fresh questions: {RetrievalQA(documents, **best_right).score(fresh):.3f}")
-
-# %% [markdown]
-# The wrong protocol reports the *maximum* of 120 test scores. Every one of them is the
-# configuration's true accuracy plus the luck of these 40 questions, and the maximum picks
-# the configuration whose luck was best. That luck does not carry over to new questions. The
-# right protocol reports one score that nothing was chosen on: it is noisy (40 questions is
-# few) but not biased.
+# **Scoring.** A support bot that answers wrongly does as much harm as a right answer does
+# good, and "I don't know" is neither. So each question scores **+1** when answered right,
+# **-1** when answered wrong and **0** for "I don't know"; a system's score is the mean,
+# between -1 and 1.
 #
-# One corpus is one draw. The cell below repeats both protocols on five corpora and prints
-# the gap (wrong minus right) with its spread, on the test questions (what each protocol
-# reports) and on the fresh questions (what each delivers).
+# ## Dev, test and fresh questions
+#
+# The team has 640 questions. It keeps 40 aside as a bank of few-shot examples. The others
+# are split at random into
+#
+# - **dev** (40): questions the team looks at as often as it likes while tuning;
+# - **test** (40): the questions whose score the team reports as "held out";
+# - **fresh** (the remaining 520): questions the system will meet after it ships. Nobody
+#   looks at them during development; we use them only to measure what the shipped system
+#   really delivers. "Fresh" means this, and only this, in the whole notebook.
+#
+# Because every configuration is scored on every question once, we can redraw the split as
+# often as we like: one draw is what one team would experience.
 
 # %%
-# NBVAL_CHECK_OUTPUT
-def both_protocols(seed):
-    docs, dev_q, test_q, fresh_q = make_project(seed)
-    wrong, wrong_reported, _ = tune(docs, GRID, test_q)
-    right, _, _ = tune(docs, GRID, dev_q)
-    return {
-        "seed": seed,
-        "wrong_reported": wrong_reported,
-        "right_reported": RetrievalQA(docs, **right).score(test_q),
-        "wrong_fresh": RetrievalQA(docs, **wrong).score(fresh_q),
-        "right_fresh": RetrievalQA(docs, **right).score(fresh_q),
-    }
+def split_questions(corpus, seed):
+    """A pool of 40 few-shot examples, and the other questions (shuffled)."""
+    shuffled = corpus.questions.sample(frac=1, random_state=seed).reset_index(drop=True)
+    return shuffled.iloc[:40], shuffled.iloc[40:].reset_index(drop=True)
 
 
-runs = pd.DataFrame([both_protocols(seed) for seed in SEEDS]).set_index("seed")
-seeds = tuple(runs.index)
-reported = leakkit.GapResult("reported (test)", seeds, runs["wrong_reported"].to_numpy(),
-                             runs["right_reported"].to_numpy())
-delivered = leakkit.GapResult("delivered (fresh)", seeds, runs["wrong_fresh"].to_numpy(),
-                              runs["right_fresh"].to_numpy())
-print(runs.round(3).to_string())
-print(reported)
-print(delivered)
-print("gap on the test questions, corpus by corpus:", np.round(reported.gaps, 3))
-optimism = runs["wrong_reported"] - runs["wrong_fresh"]
-print(f"wrong protocol, reported minus delivered: {optimism.mean():+.3f} ± {optimism.std():.3f}")
-honest_error = runs["right_reported"] - runs["right_fresh"]
-print(f"right protocol, reported minus delivered: {honest_error.mean():+.3f} ± {honest_error.std():.3f}")
+def draw_split(seed, n_questions, n_dev=40, n_test=40):
+    """Positions of the dev, test and fresh questions for one draw."""
+    order = np.random.default_rng(seed).permutation(n_questions)
+    return order[:n_dev], order[n_dev:n_dev + n_test], order[n_dev + n_test:]
+
+
+def points(**params):
+    """The points (+1, 0, -1) the system earns on every question, with BASE changed by ``params``."""
+    return PromptedRAG(documents, **{**BASE, **params}).evaluate(questions)["points"].to_numpy()
+
+
+pool, questions = split_questions(qa, seed=0)
+dev, test, fresh = draw_split(0, len(questions))
+print(f"dev {len(dev)}, test {len(test)}, fresh {len(fresh)} questions; few-shot pool {len(pool)}")
 
 # %% [markdown]
-# On the test questions the wrong protocol never reports less than the right one, and usually
-# more. On the fresh questions the configurations the two protocols chose are about equally
-# good: the extra points were the luck of the 40 test questions, selected. The last two lines
-# compare each protocol's report with what it delivers: the wrong protocol's report overstates
-# it on average, while the right protocol's is off by noise in either direction, about zero on
-# average. The spreads are wide because 40 questions make a noisy test set; that noise is
-# exactly what the wrong protocol selects.
+# ## Knob 1: the prompt
+#
+# Prompt engineering usually goes like this: read the questions the system got wrong, and add
+# a sentence for each kind ("A question about who governs a town asks for its mayor"). The
+# team writes five such hints, and tries every subset of them in two templates (context
+# first, or question first with the passages listed most relevant last), on top of the four
+# instructions it knows it needs. That makes 64 prompts. Each hint helps the few questions
+# phrased its way and costs every question a dozen words of context window. The loop scores
+# each prompt on every question:
 
 # %%
-frame = pd.DataFrame([reported.to_dict(), delivered.to_dict()])
-score_gap(frame, metric="accuracy", labels=("tuned on test", "tuned on dev, test read once"),
-          title=f"Tuning on the test set adds {reported.gap_mean:+.2f} to the reported accuracy; "
-                f"on fresh questions the difference is {delivered.gap_mean:+.2f}")
+HINTS = ["hint: governs", "hint: sells", "hint: located", "hint: people", "hint: when"]
+PROMPTS = {
+    f"{template} | {' + '.join(h[6:] for h in hints) or 'no hint'}":
+        make_prompt(template, ["coreference", "every passage", "nicknames", "abstain", *hints])
+    for template in ["plain", "question first"]
+    for n in range(len(HINTS) + 1) for hints in itertools.combinations(HINTS, n)
+}
+prompt_points = {name: points(prompt=prompt) for name, prompt in PROMPTS.items()}
+print(len(prompt_points), "prompts scored on", len(questions), "questions")
+
+# %% [markdown]
+# **Predict, then run.** The team keeps the prompt with the best test score and reports that
+# score. Will the fresh questions confirm it?
+#
+# **Wrong** — choose the prompt on the test questions, report its test score:
+
+# %% tags=["nbval-check-output"]
+test_scores = {name: p[test].mean() for name, p in prompt_points.items()}
+chosen = max(test_scores, key=test_scores.get)
+print(f"chosen on test: {chosen}")
+print(f"reported (test) {test_scores[chosen]:+.3f}   delivered (fresh) {prompt_points[chosen][fresh].mean():+.3f}")
+
+# %% [markdown]
+# **Right** — choose on the dev questions, then read the test questions once:
+
+# %% tags=["nbval-check-output"]
+dev_scores = {name: p[dev].mean() for name, p in prompt_points.items()}
+chosen = max(dev_scores, key=dev_scores.get)
+print(f"chosen on dev:  {chosen}")
+print(f"reported (test) {prompt_points[chosen][test].mean():+.3f}   "
+      f"delivered (fresh) {prompt_points[chosen][fresh].mean():+.3f}")
+
+# %% [markdown]
+# The wrong protocol reports the *maximum* of 64 test scores. Each is the prompt's true score
+# plus the luck of these 40 questions, and the maximum picks the prompt whose luck was best.
+# That luck does not carry over to fresh questions. The right protocol reports one score that
+# nothing was chosen on: noisy (40 questions is few), but not biased.
+#
+# One draw of the questions is one team's story. The function below replays both protocols
+# on 500 draws and compares, for each, what it reports with what it delivers:
+
+# %%
+def tuning_study(knob_points, n_draws=500):
+    """Per draw: the reported (test) and delivered (fresh) score of the value chosen on test
+    (wrong) and of the value chosen on dev (right)."""
+    P = np.array(list(knob_points.values()))  # one row of points per value of the knob
+    rows = []
+    for seed in range(n_draws):
+        dev, test, fresh = draw_split(seed, P.shape[1])
+        on_dev, on_test, on_fresh = P[:, dev].mean(axis=1), P[:, test].mean(axis=1), P[:, fresh].mean(axis=1)
+        w, r = on_test.argmax(), on_dev.argmax()  # the choice each protocol makes
+        rows.append({"wrong reported": on_test[w], "wrong delivered": on_fresh[w],
+                     "right reported": on_test[r], "right delivered": on_fresh[r]})
+    return pd.DataFrame(rows)
+
+
+def report(study, knob):
+    """Each protocol's optimism (reported minus delivered): mean ± std over the draws."""
+    out = {"knob": knob}
+    for protocol in ["wrong", "right"]:
+        optimism = study[f"{protocol} reported"] - study[f"{protocol} delivered"]
+        out[f"{protocol}: reported - delivered"] = f"{optimism.mean():+.3f} ± {optimism.std():.3f}"
+        out[f"{protocol}: optimistic in"] = f"{(optimism > 0).mean():.0%} of draws"
+    return out
+
+
+studies = {"prompt": tuning_study(prompt_points)}
+print(pd.Series(report(studies["prompt"], "prompt")).to_string())
+
+# %% [markdown]
+# Averaged over 500 draws, the prompt chosen on the test set reports about 0.06 more than it
+# delivers, and is optimistic in three draws out of four; the prompt chosen on dev reports
+# what it delivers, give or take a few thousandths. The spread (± one standard deviation from
+# draw to draw) is wide: with 40 test questions, one team can be lucky or unlucky by 0.1
+# either way. That noise is exactly what the wrong protocol selects: many of the 64 prompts
+# are nearly as good as the best, and the hints that "work" on the test set are the ones
+# whose kind of question happens to be frequent in those 40.
+#
+# ## Knob 2: chunk size
+#
+# How many words per chunk: small chunks are precise but may cut a fact away from the
+# sentence that names its town; large chunks fill the context window faster.
+
+# %% tags=["nbval-check-output"]
+CHUNK_SIZES = range(15, 85, 5)
+chunk_points = {size: points(chunk_size=size) for size in CHUNK_SIZES}
+studies["chunk size"] = tuning_study(chunk_points)
+print(pd.Series(report(studies["chunk size"], "chunk size")).to_string())
+
+# %% [markdown]
+# ## Knob 3: re-ranker weight
+#
+# How much the re-ranker (does the chunk belong to the town the question names?) weighs
+# against the TF-IDF score:
+
+# %% tags=["nbval-check-output"]
+RERANK_WEIGHTS = np.round(np.arange(0, 0.7, 0.05), 2)
+rerank_points = {w: points(rerank_weight=w) for w in RERANK_WEIGHTS}
+studies["re-ranker weight"] = tuning_study(rerank_points)
+print(pd.Series(report(studies["re-ranker weight"], "re-ranker weight")).to_string())
+
+# %% [markdown]
+# ## Knob 4: answer threshold
+#
+# Below which confidence the system says "I don't know" instead of answering. A higher
+# threshold avoids wrong answers and loses right ones:
+
+# %% tags=["nbval-check-output"]
+THRESHOLDS = np.round(np.arange(0, 0.35, 0.025), 3)
+threshold_points = {t: points(answer_threshold=t) for t in THRESHOLDS}
+studies["answer threshold"] = tuning_study(threshold_points)
+print(pd.Series(report(studies["answer threshold"], "answer threshold")).to_string())
+
+# %% [markdown]
+# ## Knob 5: few-shot examples
+#
+# Three worked examples (question and answer) in the prompt show the reader how unfamiliar
+# phrasings map to answers ("Who governs ...?" asks for a person). The team tries 24 sets of
+# three examples drawn from its bank of 40, which holds no dev, test or fresh question:
+
+# %% tags=["nbval-check-output"]
+def example_set(pool, seed):
+    return list(pool.sample(3, random_state=seed)[["question", "answer"]].itertuples(index=False, name=None))
+
+
+example_points = {seed: points(examples=example_set(pool, seed)) for seed in range(24)}
+studies["few-shot examples"] = tuning_study(example_points)
+print(pd.Series(report(studies["few-shot examples"], "few-shot examples")).to_string())
+
+# %% [markdown]
+# ## The five knobs side by side
+
+# %% tags=["nbval-check-output"]
+summary = pd.DataFrame([report(study, knob) for knob, study in studies.items()]).set_index("knob")
+print(summary.to_string())
+
+# %% [markdown]
+# For every knob, choosing on the test set makes the reported score higher than what the
+# fresh questions deliver, on average over the draws; choosing on dev does not (its mean is
+# within a few thousandths of zero, far inside its spread). The size varies with how many
+# values are nearly as good as the best, so that the luck of 40 questions decides: largest
+# here for the prompt and the chunk size, smallest for the answer threshold.
+#
+# Are these numbers particular to this corpus? The cell below repeats the five studies on two
+# more corpora (new towns, new questions), with 200 draws each, and prints the wrong
+# protocol's mean optimism:
+
+# %% tags=["nbval-check-output"]
+def wrong_optimism(seed):
+    """The five knob loops above on corpus `seed`; the wrong protocol's mean optimism for each."""
+    corpus = make_qa_corpus(n_documents=80, n_questions=640, random_state=seed)
+    pool, questions = split_questions(corpus, seed)
+
+    def points(**params):
+        return PromptedRAG(corpus.documents, **{**BASE, **params}).evaluate(questions)["points"].to_numpy()
+
+    knobs = {"prompt": {name: points(prompt=prompt) for name, prompt in PROMPTS.items()},
+             "chunk size": {size: points(chunk_size=size) for size in CHUNK_SIZES},
+             "re-ranker weight": {w: points(rerank_weight=w) for w in RERANK_WEIGHTS},
+             "answer threshold": {t: points(answer_threshold=t) for t in THRESHOLDS},
+             "few-shot examples": {s: points(examples=example_set(pool, s)) for s in range(24)}}
+    studies = {knob: tuning_study(knob_points, n_draws=200) for knob, knob_points in knobs.items()}
+    return {knob: (st["wrong reported"] - st["wrong delivered"]).mean() for knob, st in studies.items()}
+
+
+robustness = pd.DataFrame({
+    "corpus 0": {knob: (st["wrong reported"] - st["wrong delivered"]).mean() for knob, st in studies.items()},
+    "corpus 1": wrong_optimism(1),
+    "corpus 2": wrong_optimism(2),
+})
+print("wrong protocol, reported minus delivered (mean over the draws):")
+print(robustness.round(3).to_string())
+
+# %%
+wrong = robustness["corpus 0"].to_numpy()
+right = [(st["right reported"] - st["right delivered"]).mean() for st in studies.values()]
+with use_style():
+    fig, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
+    x = np.arange(len(studies))
+    ax.bar(x - 0.2, wrong, 0.4, color=COLORS["leaky"], label="tuned on test")
+    ax.bar(x + 0.2, right, 0.4, color=COLORS["honest"], label="tuned on dev, test read once")
+    ax.axhline(0, color="#333333", linewidth=0.8)
+    ax.set_xticks(x, [knob.replace(" ", "\n") for knob in studies])
+    ax.set_ylabel("reported minus delivered score")
+    ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
+    ax.set_title(f"Tuning a knob on the test set overstates the score by {wrong.min():+.2f} to {wrong.max():+.2f}; "
+                 f"tuning on dev does not", wrap=True)
 plt.show()
 
 # %% [markdown]
+# Each knob's optimism is positive on all three corpora, and the spread from corpus to
+# corpus is small next to it: the effect does not belong to one set of towns. In the support
+# bot's terms, a right answer that turns out wrong costs 2 points (+1 becomes -1), so:
+
+# %% tags=["nbval-check-output"]
+for knob, value in robustness["corpus 0"].items():
+    print(f"tuned on test, {knob:<18}: per 1,000 user questions, about {1000 * value / 2:3.0f} answers "
+          f"promised right that come out wrong")
+#
 # ## The more configurations you try, the larger the gap
 #
-# Nobody sets out to try 120 configurations on the test set. It happens one tweak at a time:
-# a chunk size here, a threshold there, each checked against the same questions.
-# `leakkit.llm.tuning_gap` measures what that costs. For a number `n` of configurations, it
-# draws `n` of them at random (50 times), and compares
-#
-# - **tuned on test**: the best test score among the `n`;
-# - **fresh**: the test score of the one that was best on dev.
-#
-# We average over the five corpora.
+# Nobody sets out to try 64 prompts on the test set. It happens one tweak at a time, each
+# checked against the same questions. How does the wrong protocol's optimism grow with the
+# number of prompts tried? For each size `n`, each draw tries a random `n` of the 32:
 
-# %%
-# NBVAL_CHECK_OUTPUT
-sizes = [1, 2, 4, 8, 16, 32, 64, n_configs]
-tables = []
-for seed in SEEDS:
-    docs, dev_q, test_q, _ = make_project(seed)
-    tables.append(tuning_gap(docs, dev_q, test_q, GRID, n_configs_list=sizes, n_repeats=50, random_state=seed))
-curve = pd.concat(tables).groupby("n_configs").mean().reset_index()
-curve["tuned_on_test_std"] = pd.concat(tables).groupby("n_configs")["tuned_on_test_score"].std().to_numpy()
-curve["fresh_test_std"] = pd.concat(tables).groupby("n_configs")["fresh_test_score"].std().to_numpy()
-print(curve[["n_configs", "tuned_on_test_score", "fresh_test_score", "gap"]].round(3).to_string(index=False))
+# %% tags=["nbval-check-output"]
+def optimism_by_size(knob_points, sizes, n_draws=300):
+    names = list(knob_points)
+    P = np.array([knob_points[name] for name in names])
+    rows = []
+    for n in sizes:
+        gaps = []
+        for seed in range(n_draws):
+            rng = np.random.default_rng(1000 + seed)
+            tried = rng.choice(len(names), size=n, replace=False)
+            dev, test, fresh = draw_split(seed, P.shape[1])
+            on_test, on_dev = P[tried][:, test].mean(axis=1), P[tried][:, dev].mean(axis=1)
+            w, r = tried[on_test.argmax()], tried[on_dev.argmax()]
+            gaps.append((P[w, test].mean() - P[w, fresh].mean(), P[r, test].mean() - P[r, fresh].mean()))
+        gaps = np.array(gaps)
+        rows.append({"prompts tried": n, "wrong: reported - delivered": gaps[:, 0].mean(),
+                     "right: reported - delivered": gaps[:, 1].mean()})
+    return pd.DataFrame(rows)
 
-# %% [markdown]
-# With one configuration there is nothing to choose and no gap. As more configurations are
-# tried, both scores rise at first, because choosing on dev does find genuinely better
-# configurations. Then the honest score levels off, while the tuned-on-test score keeps
-# climbing above it: from there on, what is being selected is the test questions' luck. (At
-# 120 configurations this is the comparison of the previous section, except that ties on dev
-# are broken at random here rather than by grid order, so the gap differs slightly.)
 
-# %%
-last = curve.iloc[-1]
-gap_vs_configs(curve, logx=True, metric="test accuracy",
-               title=f"Trying {int(last['n_configs'])} configurations on the test set overstates "
-                     f"its score by {last['gap']:.2f}")
-plt.show()
+curve = optimism_by_size(prompt_points, [1, 2, 4, 8, 16, 32, 64])
+print(curve.round(3).to_string(index=False))
 
 # %% [markdown]
-# The band around each line is the spread over the five corpora. A few points of accuracy is
-# exactly the kind of improvement a team would happily believe, and nothing in the wrong
-# protocol's own numbers shows that it is not real.
+# With one prompt there is nothing to choose and both protocols report what they deliver,
+# give or take a few thousandths. The wrong protocol's optimism then grows with every
+# doubling of the number of prompts tried, by about a hundredth each time; the right
+# protocol's stays within a few thousandths of zero, slightly below it, whatever the number.
+# Every tweak checked against the test set adds a little of its luck to the report.
 #
 # ## Pitfall 2: few-shot examples taken from the evaluation set
 #
-# A dynamic few-shot prompt adds to each question the most similar worked examples from a
-# pool. `RetrievalQA(few_shot=pairs)` does the same with (question, answer) pairs: the
-# closest example's question *and answer* are appended to the query. If the pool holds the
-# evaluation questions themselves, the closest example to a test question is that very
-# question, and its answer rides along.
+# A common design is *dynamic* few-shot prompting: keep a bank of worked examples and, for
+# each question, put the three most similar ones in the prompt (`PromptedRAG(examples=bank)`
+# does this). The bank must not hold questions that are evaluated. If someone pastes the
+# evaluation questions into it, the most similar example to a test question is that very
+# question, and the reader, like a language model, repeats its answer.
 #
-# **Wrong** — the pool is built from the evaluation questions (someone pasted the eval set
-# into the example bank):
-
-# %%
-# NBVAL_CHECK_OUTPUT
-def pairs(questions):
-    return list(zip(questions["question"], questions["answer"]))
-
-
-SETTINGS = dict(chunk_size=30, top_k=1)
-no_examples = RetrievalQA(documents, **SETTINGS).score(test)
-leaky_pool = RetrievalQA(documents, **SETTINGS, few_shot=pairs(test))
-print(f"no few-shot examples:           test accuracy {no_examples:.3f}")
-print(f"few-shot pool = test questions: test accuracy {leaky_pool.score(test):.3f}")
-
-# %% [markdown]
-# **Right** — the pool comes from questions that are not evaluated (the dev set), so no test
-# question can find itself in it:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-honest_pool = RetrievalQA(documents, **SETTINGS, few_shot=pairs(dev))
-print(f"few-shot pool = dev questions:  test accuracy {honest_pool.score(test):.3f}")
-print(f"on fresh questions: test-question pool {leaky_pool.score(fresh):.3f}, "
-      f"dev pool {honest_pool.score(fresh):.3f}, no examples {RetrievalQA(documents, **SETTINGS).score(fresh):.3f}")
-
-# %% [markdown]
-# With the leaky pool, few-shot examples look like a clear gain. Honestly measured, they
-# *hurt* this retriever: another town's question and answer, appended to the query, pull
-# retrieval towards the wrong document. On fresh questions, which are in neither pool, both
-# pools do about equally badly, well below no examples at all. A team trusting the leaky
-# number would have shipped a feature that makes the system worse.
+# **Predict, then run.** The bank is the 40 test questions with their answers. What will the
+# test score become, and the fresh score?
 #
-# Over five corpora:
+# **Wrong** — the bank is the test questions:
 
-# %%
-# NBVAL_CHECK_OUTPUT
-def few_shot_scores(seed):
-    docs, dev_q, test_q, fresh_q = make_project(seed)
-    leaky = RetrievalQA(docs, **SETTINGS, few_shot=pairs(test_q))
-    honest = RetrievalQA(docs, **SETTINGS, few_shot=pairs(dev_q))
-    return leaky.score(test_q), honest.score(test_q), leaky.score(fresh_q), honest.score(fresh_q)
-
-
-fs = np.array([few_shot_scores(seed) for seed in SEEDS])
-few_reported = leakkit.GapResult("reported (test)", seeds, fs[:, 0], fs[:, 1])
-few_delivered = leakkit.GapResult("delivered (fresh)", seeds, fs[:, 2], fs[:, 3])
-print(few_reported)
-print(few_delivered)
-
-# %%
-score_gap(pd.DataFrame([few_reported.to_dict(), few_delivered.to_dict()]), metric="accuracy",
-          labels=("pool = test questions", "pool = dev questions"),
-          title=f"Few-shot examples from the test set add {few_reported.gap_mean:+.2f} to the test score "
-                f"and {few_delivered.gap_mean:+.2f} on fresh questions")
-plt.show()
+# %% tags=["nbval-check-output"]
+test_pairs = list(questions.iloc[test][["question", "answer"]].itertuples(index=False, name=None))
+leaky = PromptedRAG(documents, **BASE, examples=test_pairs).evaluate(questions)["points"].to_numpy()
+print(f"test {leaky[test].mean():+.3f}   fresh {leaky[fresh].mean():+.3f}")
 
 # %% [markdown]
+# **Right** — the bank is the 40 questions kept aside for it:
+
+# %% tags=["nbval-check-output"]
+bank = list(pool[["question", "answer"]].itertuples(index=False, name=None))
+honest = PromptedRAG(documents, **BASE, examples=bank).evaluate(questions)["points"].to_numpy()
+print(f"test {honest[test].mean():+.3f}   fresh {honest[fresh].mean():+.3f}")
+
+# %% [markdown]
+# Over 20 draws of the test questions (leaky minus honest):
+
+# %% tags=["nbval-check-output"]
+rows = []
+for seed in range(20):
+    dev_s, test_s, fresh_s = draw_split(seed, len(questions))
+    pairs = list(questions.iloc[test_s][["question", "answer"]].itertuples(index=False, name=None))
+    p = PromptedRAG(documents, **BASE, examples=pairs).evaluate(questions)["points"].to_numpy()
+    rows.append({"test": p[test_s].mean() - honest[test_s].mean(), "fresh": p[fresh_s].mean() - honest[fresh_s].mean()})
+contaminated = pd.DataFrame(rows)
+for column in contaminated:
+    gap = contaminated[column]
+    print(f"{column:<5} score, leaky minus honest: {gap.mean():+.3f} ± {gap.std():.3f}")
+
+# %% [markdown]
+# The test score jumps: every test question finds its own answer in the prompt. On fresh
+# questions the bank of test questions is no better than the honest bank (a few hundredths
+# worse here, a small fraction of the jump): the gain was recall of seen answers, not a better
+# system. The team would report a near-perfect score for a system that delivers no more than
+# the honest one.
+#
 # ## Detecting contamination: n-gram overlap
 #
-# The leaky pool is easy to spot here because we built it. In real projects the evaluation
-# items reach the prompt or the training data by roundabout paths: a prompt template
-# copied from a notebook that printed eval items, a fine-tuning set scraped from a forum that
-# discussed the benchmark, a pretraining crawl that contains the benchmark's web page.
+# In real projects evaluation items reach prompts and training data by roundabout paths: a
+# prompt template copied from a notebook that printed eval items, a fine-tuning set scraped
+# from a forum that discussed the benchmark, a pretraining crawl that contains the benchmark's
+# web page.
 #
 # The standard check is **n-gram overlap**: cut every evaluation item and every reference
 # text (prompt, examples, training data) into sequences of `n` consecutive words after
 # normalisation (lower case, no punctuation), and flag an item when one of its n-grams occurs
 # in the references. GPT-3's report (Brown et al., 2020) used `n = 13` to find benchmark items
 # present in its training data and compared scores on the full and the "clean" items; many
-# later LLM reports use variants of the same check. `leakkit.llm.ngram_overlap` implements
-# it; an item shorter than `n` words counts as one n-gram made of all its words, so a short
+# later LLM reports use variants of the same check. `leakkit.llm.ngram_overlap` implements it;
+# an item shorter than `n` words counts as one n-gram made of all its words, so a short
 # question copied verbatim is still caught.
 #
-# The few-shot pools, written as they would appear in a prompt:
+# The two example sets, written as they would appear in a prompt:
 
-# %%
-# NBVAL_CHECK_OUTPUT
-leaky_prompt = [f"Q: {q} A: {a}" for q, a in pairs(test)]
-honest_prompt = [f"Q: {q} A: {a}" for q, a in pairs(dev)]
-overlap = ngram_overlap(test["question"], leaky_prompt, n=13)
+# %% tags=["nbval-check-output"]
+from leakkit.llm import contamination, ngram_overlap
+
+test_questions = questions.iloc[test]
+leaky_prompt = [f"Q: {q} A: {a}" for q, a in test_pairs]
+honest_prompt = [f"Q: {q} A: {a}" for q, a in bank]
+overlap = ngram_overlap(test_questions["question"], leaky_prompt, n=13)
 print(overlap[["n_words", "n_ngrams", "n_shared", "contaminated", "example"]].head(4).to_string())
-print(f"contaminated test items: leaky prompt {overlap['contaminated'].sum()} of {len(test)}, "
-      f"honest prompt {ngram_overlap(test['question'], honest_prompt, n=13)['contaminated'].sum()} of {len(test)}")
+print(f"contaminated test items: leaky prompt {overlap['contaminated'].sum()} of {len(test_questions)}, "
+      f"honest prompt {ngram_overlap(test_questions['question'], honest_prompt, n=13)['contaminated'].sum()} "
+      f"of {len(test_questions)}")
 
 # %% [markdown]
 # `leakkit.llm.contamination` turns the same scan into a finding, with a severity and advice,
 # like every other check in `leakkit`:
 
-# %%
-# NBVAL_CHECK_OUTPUT
-for finding in contamination(test["question"], leaky_prompt):
+# %% tags=["nbval-check-output"]
+for finding in contamination(test_questions["question"], leaky_prompt):
     print(textwrap.fill(str(finding), 100))
-print("honest prompt:", contamination(test["question"], honest_prompt))
+print("honest prompt:", contamination(test_questions["question"], honest_prompt))
 
 # %% [markdown]
 # ### Choosing `n`
@@ -378,10 +473,9 @@ print("honest prompt:", contamination(test["question"], honest_prompt))
 # the"), which is not contamination. The cell below scans the test questions against the
 # *honest* prompt, which holds none of them, for several values of `n`:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for n in (3, 5, 8, 13):
-    flagged = ngram_overlap(test["question"], honest_prompt, n=n)
+    flagged = ngram_overlap(test_questions["question"], honest_prompt, n=n)
     examples = flagged.loc[flagged["contaminated"], "example"].head(2).tolist()
     print(f"n={n:>2}: {flagged['contaminated'].mean():5.0%} of test items flagged  e.g. {examples}")
 
@@ -394,8 +488,7 @@ for n in (3, 5, 8, 13):
 # It compares words, not meaning. A paraphrase of an evaluation item, or the same fact asked
 # another way, passes unflagged:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 item = ["Who leads the town council of Old Belwick?"]
 for reference in ["Q: Who leads the town council of Old Belwick? A: Hana Vance",
                   "Q: Who is the mayor of Old Belwick? A: Hana Vance"]:
@@ -415,16 +508,20 @@ for reference in ["Q: Who leads the town council of Old Belwick? A: Hana Vance",
 # "We only looked at the test set once" is usually believed, rarely checked.
 # `leakkit.llm.HeldOutSet` wraps the test questions, records every read (when, from which
 # line of code, why), and with a `budget` refuses the read after the last one allowed.
-# `tune` reads a `HeldOutSet` once per configuration it tries, since each is a look.
 #
-# **Wrong** — tune on the locked test set. The second configuration is refused (we catch the
-# error to print its message):
+# **Predict, then run.** The budget is one read. How far will the prompt loop get?
+#
+# **Wrong** — the prompt loop again, on a locked test set (if it raises, we catch the error
+# to print its message):
 
-# %%
-# NBVAL_CHECK_OUTPUT
-locked_test = HeldOutSet(test, budget=1, name="test questions")
+# %% tags=["nbval-check-output"]
+from leakkit.checklist import audit
+from leakkit.llm import HeldOutBudgetExceeded, HeldOutSet
+
+locked_test = HeldOutSet(test_questions, budget=1, name="test questions")
 try:
-    tune(documents, GRID, locked_test)
+    for prompt in PROMPTS.values():
+        PromptedRAG(documents, **{**BASE, "prompt": prompt}).score(locked_test)
 except HeldOutBudgetExceeded as err:
     print(textwrap.fill(f"HeldOutBudgetExceeded: {err}", 100))
 print(locked_test.reads[["read", "how", "reason", "granted"]].to_string(index=False))
@@ -433,36 +530,35 @@ print(locked_test.reads[["read", "how", "reason", "granted"]].to_string(index=Fa
 # The log also has a `time` and a `caller` column (the file, line and function that read the
 # set); they are left out above only because they change from run to run.
 #
-# **Right** — tune on dev, then read the locked test set once, for the report:
+# **Right** — choose on dev, then read the locked test set once, for the report:
 
-# %%
-# NBVAL_CHECK_OUTPUT
-locked_test = HeldOutSet(test, budget=1, name="test questions")
-best, _, _ = tune(documents, GRID, dev)
-final = RetrievalQA(documents, **best).score(locked_test)
-print(f"final test accuracy {final:.3f}")
+# %% tags=["nbval-check-output"]
+locked_test = HeldOutSet(test_questions, budget=1, name="test questions")
+dev_questions = questions.iloc[dev]
+best = max(PROMPTS.values(), key=lambda p: PromptedRAG(documents, **{**BASE, "prompt": p}).score(dev_questions))
+final = PromptedRAG(documents, **{**BASE, "prompt": best}).score(locked_test)
+print(f"final test score {final:+.3f}")
 print(locked_test)
-print(locked_test.reads[["read", "how", "reason", "granted"]].to_string(index=False))
 
 # %% [markdown]
 # Without a budget a `HeldOutSet` still counts. The leakage checklist (notebook 09) asks
 # "were parameters tuned on the final evaluation set?" and answers it from that count:
 
-# %%
-# NBVAL_CHECK_OUTPUT
-counted = HeldOutSet(test, name="test questions")
-tune(documents, GRID, counted)  # the wrong protocol again: 120 reads
-read_once = HeldOutSet(test, name="test questions")
-RetrievalQA(documents, **best).score(read_once)  # the right one: 1 read
+# %% tags=["nbval-check-output"]
+counted = HeldOutSet(test_questions, name="test questions")
+for prompt in PROMPTS.values():  # the wrong protocol again: 64 reads
+    PromptedRAG(documents, **{**BASE, "prompt": prompt}).score(counted)
+read_once = HeldOutSet(test_questions, name="test questions")
+PromptedRAG(documents, **{**BASE, "prompt": best}).score(read_once)  # the right one: 1 read
 for label, held in [("tuned on test", counted), ("tuned on dev", read_once)]:
-    answer = audit(held_out=held)["tuning"]
+    answer = audit(held_out_set=held)["tuning"]
     print(f"{label:<14} {answer.status.upper():<5} {textwrap.shorten(answer.summary, 90)}")
 
 # %% [markdown]
 # ## The same leaks in real LLM work
 #
-# Nothing above depends on TF-IDF. With a real language model behind the retriever, every
-# knob is tuned the same way, and the same two leaks appear:
+# With a real language model behind the retriever, every knob is tuned the same way, and the
+# same two leaks appear:
 #
 # - **Tuning on the evaluation set.** Prompt wording, the system message, chunking, top-k,
 #   re-ranker choice, temperature, the judge prompt of an LLM-as-a-judge metric: each is
@@ -476,19 +572,21 @@ for label, held in [("tuned on test", counted), ("tuned on dev", read_once)]:
 #   that enters a prompt, an index or a fine-tuning set against your evaluation items with
 #   `ngram_overlap`, and report on the clean items.
 # - **Public benchmarks age.** Once a benchmark is on the web, later models may have read it.
-#   A fresh, private set of questions written after the model's training data was collected is
+#   A private set of questions written after the model's training data was collected is
 #   the only held-out set you can be sure of.
 #
 # ## Takeaways
 #
-# - Tuning a RAG system (chunks, top-k, thresholds, re-ranker weights, prompts) is fitting.
-#   Do it on a dev split, and report a test split that no decision was based on.
-# - The score of the best of `n` configurations on one question set is optimistic, and more
-#   so the more configurations you try; the honest score does not climb.
+# - Tuning a RAG system (prompt, chunk size, re-ranker weight, answer threshold, few-shot
+#   examples) is fitting. Do it on a dev split, and report a test split that no decision was
+#   based on.
+# - The best of `n` variants on one question set is optimistic, more so the more variants
+#   are close to the best; the score of a variant chosen on dev is not.
+# - With 40 test questions one team's score can be off by 0.1 either way: say how many
+#   questions and how many variants stand behind a number.
 # - Few-shot examples, prompts and fine-tuning data must not contain evaluation items: the
-#   answer rides along, and a harmful feature can look like an improvement.
-# - Scan for contamination with word n-gram overlap (13-grams by default). It catches copies,
-#   not paraphrases.
+#   answer rides along. Scan for contamination with word n-gram overlap (13-grams by
+#   default); it catches copies, not paraphrases.
 # - Wrap the test set in a `HeldOutSet` with a budget: reads are logged, and the one read too
 #   many fails loudly.
 #
