@@ -60,8 +60,10 @@ def test_a_split_made_and_ignored_holds_nothing_out():
         X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
         return LogisticRegression().fit(X, y).score(X_tr, y_tr)  # fitted on all rows, scored on training rows
 
-    with pytest.raises(CheckFailed, match="Nothing was held out"):
+    # told by the tracer's no_held_out rule, or by check_no_leak's own evaluations
+    with pytest.raises(CheckFailed, match="Nothing was held out|were never scored") as e:
         grading.check_no_leak(ignores_its_split, X, y)
+    assert "How to fix it: fit" in str(e.value)
 
 
 def numpy_split(X, y, shift_all=False):
@@ -90,8 +92,9 @@ def frame_data(seed=0, n=120):
 
 def pandas_evaluation(frame, leaky):
     frame = frame.copy()
-    if leaky:  # the gaps filled with the mean of every row, before the split
-        frame["a"] = frame["a"].fillna(frame["a"].mean())
+    if leaky:  # the gaps filled with the mean of every row, before the split, in plain Python
+        values = [v for v in frame["a"].tolist() if v == v]
+        frame["a"] = frame["a"].fillna(sum(values) / len(values))
     train = frame.sample(frac=0.75, random_state=1)
     test = frame.drop(index=train.index)
     from sklearn.impute import SimpleImputer

@@ -31,7 +31,6 @@ from ._checks import (
 from ._fail import CheckFailed
 from ._heldout import check_read_once, watched_held_out
 from ._influence import check_unchanged, same_randomness
-from ._evaluations import evaluations
 from ._leak import check_no_leak, explain
 from ._plain import plain, unpack
 from ._seeds import SEED_VARIABLE, fresh_seeds
@@ -48,7 +47,6 @@ __all__ = [
     "check_number",
     "check_unchanged",
     "check_read_once",
-    "evaluations",
     "explain",
     "fresh_seeds",
     "plain",

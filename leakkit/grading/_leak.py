@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .._findings import Finding
-from ._evaluations import evaluations, reused_test_rows
+from ._evaluations import evaluations, remember, reused_test_rows
 from ._fail import fail, ok, option_bool
 from ._influence import same_randomness
 from ._selfsplit import copy_of, influence, with_arg
@@ -39,7 +39,11 @@ FIXES = {
                                      "from the training rows only.",
     "test_reuse": "choose models and settings on a validation split (or with GridSearchCV inside "
                   "cross-validation), then score the test rows once, with the chosen model.",
+    "statistic_saw_held_out": "compute every statistic (a mean or median for fillna, a scaling, a category's "
+                              "target mean, the columns kept) on the training rows only, after the split.",
+    "no_held_out": "fit the model on the training rows only and score it on the held-out rows.",
 }
+GENERAL_FIX = "fit every step on the training rows only, then score the held-out rows once, with the model you keep."
 
 
 def explain(finding: Finding) -> str:
@@ -76,12 +80,14 @@ def _traced(func: Callable, args: tuple, kwargs: dict, held_out: Any) -> tuple[A
 
     with same_randomness(), trace(held_out=held_out) as t:
         result = func(*args, **kwargs)
+        remember(t)
     if not evaluations(t):
         from sklearn.utils import all_estimators
 
         all_estimators()
         with same_randomness(), trace(held_out=held_out) as t:
             result = func(*args, **kwargs)
+            remember(t)
     return t, result
 
 
@@ -125,7 +131,7 @@ def check_no_leak(func: Callable[..., Any], *args: Any, allow_test_reuse: bool =
     findings = [f for f in t.findings if f.severity == "fail" or (f.check == "test_reuse" and not allow_test_reuse)]
     if findings:
         lines = "\n".join(f"- {explain(f)}" for f in findings)
-        fixes = " Also: ".join(dict.fromkeys(FIXES.get(f.check, "") for f in findings))
+        fixes = " Also: ".join(dict.fromkeys(FIXES.get(f.check, GENERAL_FIX) for f in findings))
         fail(f"Information from held-out rows reached your model:\n{lines}", fixes)
     evals = evaluations(t)
     n_rows, n_models = reused_test_rows(evals)

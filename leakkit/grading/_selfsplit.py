@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._rows import row_fingerprints
-from ._evaluations import _params, evaluations
+from ._evaluations import _params, evaluations, feature_names, remember
 from ._fail import fail
 from ._influence import same_randomness
 
@@ -53,7 +53,7 @@ def _named_columns(evals: list, X: Any) -> list[Any]:
     if not isinstance(X, pd.DataFrame):
         return out
     for p, _ in evals:
-        names = getattr(p.est, "feature_names_in_", None)
+        names = feature_names(p)
         if names is None or tuple(names) in seen:
             continue
         seen.add(tuple(names))
@@ -109,7 +109,7 @@ def perturb(X: Any, rows: np.ndarray, fixed: Sequence[Any] = ()) -> Any:
 
 
 def _signature(evals: list) -> list[tuple[str, np.ndarray, str]]:
-    return [(p.estimator, np.sort(f.rows), _params(p.est)) for p, f in evals]
+    return [(p.estimator, np.sort(f.rows), _params(p)) for p, f in evals]
 
 
 def _difference(a: list, b: list) -> str | None:
@@ -143,6 +143,7 @@ def influence(func: Callable, args: list, kwargs: dict, arg: int | str, fixed: S
         a, k = with_arg(args, kwargs, arg, copy_of(data))
         with same_randomness(), trace(held_out=held_out) as t2:
             func(*a, **k)
+            remember(t2)
         ev = evaluations(t2)
         return ev, (_held_out_positions(ev, data, fixed) if ev else None)
 
