@@ -8,7 +8,7 @@ def drop_test_copies(train, test):
     """Return the rows of `test` that have no copy (exact or re-typed) in `train`."""
     from leakkit.detect import duplicate_rows
 
-    hits = duplicate_rows(train, test, near=True, decimals=3)
+    hits = duplicate_rows(train, test, decimals=3, normalize_text=True)
     keep = np.ones(len(test), dtype=bool)
     keep[hits["test_row"].to_numpy()] = False
     return test.iloc[keep]

@@ -1,4 +1,4 @@
-# Standardises the numeric arrays with the mean and spread of all rows (numpy) before splitting, so the held-out rows shape the scaling; loses: test_no_fit_on_held_out; pending: test_no_fit_on_held_out (statistics computed in numpy on all rows are found by the tracer work of issue 13)
+# Standardises the numeric arrays with the mean and spread of all rows (numpy) before splitting, so the held-out rows shape the scaling; loses: test_no_fit_on_held_out
 
 # %% grade_id="honest_score"
 def honest_score(steps, X, y, *, test_size=0.25, random_state=0):
