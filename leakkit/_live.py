@@ -138,10 +138,12 @@ def _forget(rec: Recorder) -> None:
 
 @contextlib.contextmanager
 def deliberate() -> Iterator[None]:
-    """A block whose leaks are made on purpose, to be measured (``leakkit.evaluate`` running a
-    leaky protocol next to an honest one): the live tools' tracers do not record it, so the
-    notebook cell or the test that measures a leak is not reported for it. Tracers opened with
-    ``leakkit.trace()`` directly are not affected. (A tracer that cannot pause records it.)
+    """A block whose leaks are made on purpose, to be measured or audited (``leakkit.evaluate``
+    running a leaky protocol next to an honest one, ``leakkit.checklist.audit`` running the
+    user's evaluation under its own tracer): the live tools' tracers are paused
+    (:meth:`leakkit.Trace.pause`) and do not record it, so the notebook cell or the test that
+    measures a leak is not reported for it. Tracers opened with ``leakkit.trace()`` directly
+    are not affected. (A tracer that cannot pause records it.)
 
     >>> with deliberate():
     ...     pass

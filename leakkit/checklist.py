@@ -446,10 +446,13 @@ def audit(
                                                                  feature_threshold, random_state, say)
     traced: list[Finding] = []
     if evaluation is not None:
+        from ._live import deliberate
         from .tracing import trace
 
         say("running your evaluation under leakkit.trace")
-        with trace() as t:  # rows of a given test frame are held out even when the code splits by hand
+        # The audit reports what this evaluation leaks: the live tools (%load_ext leakkit,
+        # pytest --leakkit) do not report it a second time.
+        with deliberate(), trace() as t:  # rows of a given test frame are held out even when the code splits by hand
             if test is not None:
                 t.hold_out(test, name="the test frame")
             evaluation()

@@ -19,8 +19,14 @@ scores or predicts after that split, or at once when the split belongs to a sear
 a score. A finding is known by its content (check and evidence), so later cells do not
 show it again; running the same leaky cells again shows it again, because it is a new
 leak. Not repeated either: leaks made entirely inside a cell's own ``with leakkit.trace()``
-(the cell reports them itself) and leaks that :mod:`leakkit.evaluate` makes on purpose to
-measure them (when the tracer can pause; see :class:`leakkit._live.Recorder`).
+(the cell reports them itself) and leaks made on purpose to be measured or audited
+(:mod:`leakkit.evaluate`'s protocols, the evaluation :func:`leakkit.checklist.audit` runs:
+the tracer is paused around them, see :func:`leakkit._live.deliberate`).
+
+Between cells the tracer is paused (:meth:`leakkit.Trace.pause`): its patches are off, so
+whatever the kernel runs between two cells (completion, inspection, other tools) runs
+untraced and is not recorded; the history is kept, and a leak begun in one cell is still
+completed in a later one.
 
 Bounded: the history is restarted (between two cells) once it holds more than
 ``max_records`` records or ``max_bytes`` of memory that only the tracer keeps alive, so the

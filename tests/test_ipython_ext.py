@@ -369,11 +369,11 @@ def test_an_internal_error_never_breaks_the_cell_and_is_reported_once(shell, mon
     assert second.other == []  # reported once
     status = run(shell, "%leakkit").stdout
     assert "Internal errors: 2 (last: after the cell: RuntimeError: analysis exploded)." in status
-    # The tracer was left as it should be: paused between cells, when it can pause.
+    # The tracer was left as it should be: paused between cells.
     from sklearn.linear_model import LogisticRegression
 
-    if ext.live(shell)._rec.can_pause:
-        assert not hasattr(LogisticRegression.__dict__["fit"], "original")
+    assert ext.live(shell)._rec.can_pause
+    assert not hasattr(LogisticRegression.__dict__["fit"], "original")
 
 
 def test_an_error_before_the_cell_never_breaks_it(shell, monkeypatch):
@@ -501,12 +501,57 @@ def test_leaks_measured_on_purpose_by_leakkit_evaluate_are_not_reported(shell):
             return make_pipeline(StandardScaler(), LogisticRegression()).fit(a, c).score(b, d)
         """,
         "gap = leakkit.optimism_gap(leaky, honest, seeds=3)",
+        "from leakkit.evaluate import preprocessing_gap\n"
+        "pgap = preprocessing_gap(SelectKBest(f_classif, k=2), LogisticRegression(), lambda s: (X, y), seeds=2)",
         "leaky(0)",  # the same leak, made outside a measurement: shown
     ])
-    if ext.live(shell)._rec.can_pause:
-        assert [r.checks for r in ran[1:]] == [[], [], ["fit_before_split"]]
-    else:  # documented: a tracer that cannot pause records the measurement too
-        assert ran[2].checks and ran[2].checks[0] == "fit_before_split"
+    assert ext.live(shell)._rec.can_pause
+    assert [r.checks for r in ran[1:]] == [[], [], [], ["fit_before_split"]]
+    assert shell.user_ns["pgap"].n_seeds == 2
+
+
+def test_an_audit_of_a_leaky_evaluation_reports_it_once_in_its_own_report(shell):
+    ran = run_all(shell, [
+        """
+        from leakkit.checklist import audit
+        def my_evaluation():
+            Xs = StandardScaler().fit_transform(X)
+            return cross_val_score(LogisticRegression(), Xs, y, cv=5)
+        report = audit(evaluation=my_evaluation)
+        """,
+        "report.status('cv_pipeline')",
+    ])
+    assert shell.user_ns["report"].status("cv_pipeline") == "fail"  # the audit's own answer
+    assert [r.checks for r in ran] == [[]] * len(ran)  # and no live box repeating it
+
+
+def test_between_cells_nothing_is_traced(shell):
+    import builtins
+
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    from leakkit.tracing import _patching
+
+    plain = {"fit": vars(LogisticRegression)["fit"], "mean": vars(pd.Series)["mean"],
+             "build_class": builtins.__build_class__}
+    run_all(shell, ["Xs = StandardScaler().fit_transform(X)",
+                    "seen = type(vars(LogisticRegression)['fit']).__name__"])
+    assert shell.user_ns["seen"] == "_TracedMethod"  # patched while a cell runs...
+    assert {"fit": vars(LogisticRegression)["fit"], "mean": vars(pd.Series)["mean"],
+            "build_class": builtins.__build_class__} == plain  # ...and not between cells
+    assert _patching._active == []
+    live = ext.live(shell)
+    assert live._trace.paused and not live._active
+    # Work done between cells (by the kernel, a completer, another tool) is not recorded.
+    n = len(live._trace.fits)
+    StandardScaler().fit(shell.user_ns["X"])
+    assert len(live._trace.fits) == n
+    # The history is kept across the pause: a leak begun before it is completed after it.
+    ran = [run(shell, "a, b, c, d = train_test_split(Xs, y, random_state=0)"),
+           run(shell, "LogisticRegression().fit(a, c).score(b, d)")]
+    assert [r.checks for r in ran] == [[], ["fit_before_split"]]
 
 
 def test_deliberate_pauses_only_the_live_tracers():
@@ -525,7 +570,7 @@ def test_deliberate_pauses_only_the_live_tracers():
     finally:
         live.stop()
     assert len(direct.fits) >= 1
-    assert len(live.trace.fits) == (0 if live.can_pause else len(direct.fits))
+    assert live.can_pause and len(live.trace.fits) == 0
     assert _live._RECORDING == []
 
 

@@ -174,6 +174,36 @@ def test_honest_corpus_passes(pytester):
     assert "leakkit: 4 tests traced, 0 with findings." in result.stdout.str()
 
 
+def test_a_test_that_measures_a_leak_on_purpose_is_not_failed_for_it(pytester):
+    pytester.makepyfile(test_suite=COMMON + textwrap.dedent("""\
+        from leakkit.checklist import audit
+        from leakkit.evaluate import optimism_gap, preprocessing_gap
+
+        def leaky(seed):
+            Xs = StandardScaler().fit_transform(X)
+            a, b, c, d = train_test_split(Xs, y, random_state=seed)
+            return LogisticRegression().fit(a, c).score(b, d)
+
+        def honest(seed):
+            a, b, c, d = train_test_split(X, y, random_state=seed)
+            return make_pipeline(StandardScaler(), LogisticRegression()).fit(a, c).score(b, d)
+
+        def test_the_gap_is_measured():
+            assert optimism_gap(leaky, honest, seeds=2).n_seeds == 2
+            assert preprocessing_gap(SelectKBest(f_classif, k=2), LogisticRegression(),
+                                     lambda s: (X, y), seeds=2).n_seeds == 2
+
+        def test_the_audit_finds_the_leak():
+            assert audit(evaluation=lambda: leaky(0)).status("test_data") == "fail"
+
+        def test_the_same_leak_outside_a_measurement_fails():
+            assert leaky(0) > 0.5
+    """))
+    result = pytester.runpytest("--leakkit", "--leakkit-strict", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*test_the_same_leak_outside_a_measurement_fails*", "*FAIL LK101*"])
+
+
 def test_junit_xml_lists_the_codes(pytester):
     pytester.makepyfile(test_suite=SUITE)
     result = pytester.runpytest("--leakkit", "-p", "no:cacheprovider", "--junitxml=out.xml")

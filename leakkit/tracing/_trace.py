@@ -71,6 +71,7 @@ class Trace:
         self._resolve: Any = None  # kept when the block ends
         self._gaps: dict[tuple, list] = {}  # (kind, what) -> [count, detail]
         self._active = False
+        self._paused = False
         self._closed = False
         self._thread: int | None = None
         self._ids = 0
@@ -117,33 +118,89 @@ class Trace:
         self.splits.append(rec)
         self._invalidate()
 
-    # ---- context manager -------------------------------------------------------------
+    # ---- context manager ------------------------------------------------------------
     def __enter__(self) -> "Trace":
         if self._active or self._closed:
             raise RuntimeError("This trace was already used; open a new one with leakkit.trace().")
-        namespaces = P.caller_namespaces(2)
+        self._start(P.caller_namespaces(2), new=True)
+        self._active = True
+        return self
+
+    def _start(self, namespaces: list[dict], *, new: bool) -> None:
         with P._lock:
             if not P._active:
-                P.install(namespaces)
+                P.install(namespaces, reset_budget=new)
             else:
                 P.patch_namespace(namespaces)
             P._active.append(self)
         self._thread = threading.get_ident()
-        self._active = True
-        return self
 
-    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+    def _stop(self) -> None:
+        """Leave the open traces; the last one to leave takes the patches off."""
         with P._lock:
             if self in P._active:
                 P._active.remove(self)
             for what, why in P._unpatchable.items():
-                self._gap("unpatchable", what, why)
+                if ("unpatchable", what) not in self._gaps:  # once, however often it pauses
+                    self._gap("unpatchable", what, why)
             if not P._active:
                 left = P.uninstall()
                 for what in left:
                     self._gap("unpatchable", what, "was wrapped again by other code inside the block; "
                                                     "that wrapper was left in place")
+
+    def pause(self) -> None:
+        """Stop recording, without ending the trace, until :meth:`resume`.
+
+        Nothing that runs while the trace is paused is recorded (fits, splits, scores,
+        statistics); what was recorded before is kept, and ``findings`` can still be read.
+        When no other trace is open, the patches are taken off while paused, so paused code
+        runs exactly as without the tracer. Pausing a paused trace does nothing. Use it
+        around work that must not count (a leak made on purpose, to measure it), or between
+        the cells of a notebook (``%load_ext leakkit`` does).
+
+        Raises ``RuntimeError`` outside the ``with`` block.
+
+        >>> import numpy as np
+        >>> from sklearn.preprocessing import StandardScaler
+        >>> import leakkit
+        >>> X = np.random.default_rng(0).normal(size=(50, 2))
+        >>> with leakkit.trace() as t:
+        ...     _ = StandardScaler().fit(X)
+        ...     t.pause()
+        ...     _ = StandardScaler().fit(X[:20])     # not recorded
+        ...     t.resume()
+        ...     _ = StandardScaler().fit(X[:30])
+        >>> [f.n_rows for f in t.fits if f.outermost], t.paused
+        ([50, 30], False)
+        """
+        if not self._active:
+            raise RuntimeError("pause(): this trace is not open; call it inside `with leakkit.trace() as t:`.")
+        if self._paused:
+            return
+        self._stop()
+        self._paused = True
+
+    def resume(self) -> None:
+        """Record again after :meth:`pause` (in the thread that resumes it; see :meth:`pause`).
+        Resuming a trace that is recording does nothing. Raises ``RuntimeError`` outside the
+        ``with`` block."""
+        if not self._active:
+            raise RuntimeError("resume(): this trace is not open; call it inside `with leakkit.trace() as t:`.")
+        if not self._paused:
+            return
+        self._start(P.caller_namespaces(2), new=False)
+        self._paused = False
+
+    @property
+    def paused(self) -> bool:
+        """True between :meth:`pause` and :meth:`resume`."""
+        return self._paused
+
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        self._stop()
         self._active = False
+        self._paused = False
         self._closed = True
         for what, n in self._book.not_fingerprinted.items():
             self._gap("not_fingerprinted", what, "rows of this type could not be fingerprinted: fits, "
