@@ -45,6 +45,7 @@ import pandas as pd
 
 from ._baseline import Baseline, load_baseline
 from ._findings import Finding
+from ._live import deliberate
 from ._splitters import describe, is_forward, is_group_aware
 from ._validation import check_bool, check_column, check_fraction, check_frame, check_random_state, check_target
 
@@ -442,26 +443,19 @@ def audit(
     accepted_by = _check_baseline(baseline, ignore)
 
     too_few = data is not None and len(data) < _MIN_ROWS
-    feats = [] if data is None or too_few else _feature_findings(data, target, time_column, group_column,
-                                                                 feature_threshold, random_state, say)
-    traced: list[Finding] = []
-    if evaluation is not None:
-        from ._live import deliberate
-        from .tracing import trace
-
-        say("running your evaluation under leakkit.trace")
-        # The audit reports what this evaluation leaks: the live tools (%load_ext leakkit,
-        # pytest --leakkit) do not report it a second time.
-        with deliberate(), trace() as t:  # rows of a given test frame are held out even when the code splits by hand
-            if test is not None:
-                t.hold_out(test, name="the test frame")
-            evaluation()
-        traced = list(t.findings)
+    # The audit's own model fits (its scans, and the evaluation it runs under its own tracer)
+    # are reported in its report: the live tools (%load_ext leakkit, pytest --leakkit) do not
+    # record them, so they do not report them a second time.
+    with deliberate():
+        feats = [] if data is None or too_few else _feature_findings(data, target, time_column, group_column,
+                                                                     feature_threshold, random_state, say)
+        traced = [] if evaluation is None else _trace_evaluation(evaluation, test, say)
+        scanned = [] if test is None else _test_findings(data, target, test, time_column, group_column, near,
+                                                         random_state, say)
     test_f = [f for f in traced if f.check in ("fit_saw_held_out", "duplicates_across_split",
                                                "outliers_removed_before_split")]
     test_f += [f for f in traced if f.check == "fit_before_split" and f.evidence.get("n_folds", 1) == 1]
-    if test is not None:
-        test_f += _test_findings(data, target, test, time_column, group_column, near, random_state, say)
+    test_f += scanned
     cv_f = [f for f in traced if f.check == "fit_before_split" and f.evidence.get("n_folds", 1) > 1]
     if cv is not None:
         cv_f += _splitter_findings(cv, group_column, time_column)
@@ -478,6 +472,18 @@ def audit(
                         held_out_set_given=held_out_set is not None, accepted_by=accepted_by,
                         not_checked={"features": [(f"the columns: {len(data)} rows are too few to score them "
                                                    f"out of fold", "more_rows")]} if too_few else None)
+
+
+def _trace_evaluation(evaluation: Callable[[], Any], test: pd.DataFrame | None, say: Callable) -> list[Finding]:
+    """Run the user's evaluation once under :func:`leakkit.trace`; its findings."""
+    from .tracing import trace
+
+    say("running your evaluation under leakkit.trace")
+    with trace() as t:  # rows of a given test frame are held out even when the code splits by hand
+        if test is not None:
+            t.hold_out(test, name="the test frame")
+        evaluation()
+    return list(t.findings)
 
 
 def build_report(feats: list[Finding], test_f: list[Finding], cv_f: list[Finding], tune_f: list[Finding], *,

@@ -630,10 +630,6 @@ def test_in_a_kernel_honest_cells_write_nothing_and_the_leak_is_a_display_output
     assert "Internal errors: 0." in status and "Shown: 1 finding" in status
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "tracer false alarm (leakkit.trace, not the extension): a selector's output columns are copies of "
-    "raw columns, so a later split of the raw data is taken for a split of the selector's output. "
-    "Common in notebooks that show the wrong way, then the right way on the same data."))
 def test_a_selection_demo_then_an_honest_split_of_the_raw_data_is_not_flagged(shell):
     ran = run_all(shell, [
         "X_sel = SelectKBest(f_classif, k=3).fit_transform(X, y)  # the wrong way, shown, never evaluated",

@@ -12,7 +12,6 @@ the split and its index, and returns findings; the others read what those collec
 """
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 import numpy as np
@@ -280,15 +279,6 @@ def declared_duplicates(ctx: Any) -> list[Finding]:
     return out
 
 
-def _config_of(p: Any) -> str:
-    if p.config is not None:
-        return p.config
-    from ._estimators import _config
-
-    est = p.est() if isinstance(p.est, weakref.ref) else p.est
-    return _config(est) if est is not None else f"{p.estimator}@{p.owner}"
-
-
 def test_reuse(ctx: Any) -> list[Finding]:
     """The same held-out rows scored by many models or settings (a warning: picking the
     best of them on these rows makes its score optimistic)."""
@@ -309,18 +299,11 @@ def test_reuse(ctx: Any) -> list[Finding]:
             )]
         if len({(p.owner, p.model_fit) for p in preds}) < ctx.test_reuse_min_configs:
             continue
-        # A model refitted in place (set_params, then fit) counts once per fit.
-        fits_of: dict[int, set] = {}
-        for p in preds:
-            fits_of.setdefault(p.owner, set()).add(p.model_fit)
-        configs: dict[Any, str] = {}
-        for p in preds:
-            key = _config_of(p) if len(fits_of[p.owner]) == 1 else (p.owner, p.model_fit)
-            configs.setdefault(key, p.estimator)
+        configs = _settings(preds)
         if len(configs) < ctx.test_reuse_min_configs:
             continue
         s = pool["split"]
-        names = sorted(set(configs.values()))
+        names = sorted({name for _, name in configs})
         return [Finding(
             "test_reuse", "warn",
             f"The held-out rows of {s.splitter} were scored by {len(configs)} different models or settings "
@@ -333,6 +316,23 @@ def test_reuse(ctx: Any) -> list[Finding]:
 
 
 test_reuse.__test__ = False  # type: ignore[attr-defined] - not a pytest test
+
+
+def _settings(preds: list) -> list[tuple[tuple, str]]:
+    """The distinct settings among the models that scored, each with a model's name. Models
+    set alike are one setting even when fitted differently (a leaky and an honest version of
+    the same model, a step moved into a Pipeline, a model refitted on other columns): only a
+    choice among settings (hyperparameters, model families, preprocessing steps set
+    differently) can be picked on the held-out rows. Settings are noted when each model
+    scores, so a model refitted with ``set_params`` counts once per setting."""
+    from ._estimators import same_setting
+
+    out: list[tuple[tuple, str]] = []
+    for p in preds:
+        setting = (p.config if p.config is not None else f"{p.estimator}@{p.owner}",) + (tuple(p.preprocessing) or ((), False))
+        if not any(same_setting(setting, s) for s, _ in out):
+            out.append((setting, p.estimator))
+    return out
 
 
 def _was_validation(ctx: Any, pool: dict) -> bool:

@@ -15,7 +15,8 @@ from .._rows import n_rows
 from . import _patching as P
 from ._lineage import taint_of
 from ._records import CoverageGap, FitRecord, PredictRecord, SplitRecord, StatRecord, _Output
-from ._estimators import _check_held_out_part, check_options, _config, _is_outlier_detector, _label, _requires_fit, _supervised
+from ._estimators import (_check_held_out_part, _is_outlier_detector, _label, _requires_fit, _setting, _supervised,
+                          check_options)
 from ._rowbook import RowBook
 
 __all__ = ["Trace", "CoverageError"]
@@ -65,6 +66,8 @@ class Trace:
         self._derived: dict[int, Any] = {}  # objects already checked for derived data (while the block runs)
         self._derived_keys: set[int] = set()  # frames found derived from statistics
         self._y_names: set = set()  # names of the targets passed to fits and splits
+        self._fit_est: dict[int, Any] = {}  # fit id -> its estimator (while the block runs)
+        self._settings: dict[tuple, tuple] = {}  # (id(model), fit id) -> its setting (while the block runs)
         self._book = RowBook(P._local)
         self._findings: list | None = None
         self._evaluations: list | None = None
@@ -223,12 +226,14 @@ class Trace:
         from ._analysis import analyse
 
         analyse(self)
-        for p in self.predictions:  # the estimators go; a weak reference tells their settings while alive
+        for p in self.predictions:  # the estimators go (their settings were noted when they scored)
             if p.est is not None:
                 try:
                     p.est = weakref.ref(p.est)
                 except TypeError:
-                    p.config, p.est = _config(p.est), None
+                    p.est = None
+        self._fit_est.clear()
+        self._settings.clear()
         self._book.release()
         self._stat_data.clear()
         self._derived.clear()
@@ -261,6 +266,11 @@ class Trace:
 
     def _taint_of(self, fps: np.ndarray | None) -> frozenset:
         return taint_of(fps, self._outputs)
+
+    def _is_output(self, rows: np.ndarray) -> bool:
+        """Whether ``rows`` are exactly the rows of a recorded output, in order."""
+        return any(o.parents is not None and len(o.rows) == len(rows) and np.array_equal(o.rows, rows)
+                   for o in self._outputs)
 
     def _add(self, rec: Any) -> None:
         self._records[rec.id] = rec
@@ -306,6 +316,8 @@ class Trace:
                 state = frozenset(s for s in state if s != rec.id) | rec.taint
             self._state[id(est)] = parent_state | state
             self._own_fit[id(est)] = rec.id if rec.rows is not None else rec.parent
+            if rec.rows is not None:
+                self._fit_est[rec.id] = est
             if name in ("fit_transform", "fit_resample") and (outer or self.detail == "all"):
                 out = result[0] if name == "fit_resample" and isinstance(result, tuple) else result
                 self._record_output(X, out, self._state[id(est)], same_rows=name == "fit_transform")
@@ -330,10 +342,29 @@ class Trace:
         if model_fit is None:
             self._gap("fitted_outside", _label(est), "scored rows with a model fitted before the block: what it "
                                                      "was fitted on is unknown")
+        predictor, *prep = self._setting_of(est, model_fit, history)
         self.predictions.append(PredictRecord(
             id=self._next_id(), estimator=_label(est), est=est, method=name, rows=rows,
             history=history, model_fit=model_fit, time=self._now(), owner=id(est), supervised=_supervised(est),
+            config=predictor, preprocessing=tuple(prep),
         ))
+
+    def _setting_of(self, est: Any, model_fit: int | None, history: frozenset) -> tuple:
+        """The settings of the model as it scores (once per fit of it): see ``_setting``."""
+        key = (id(est), model_fit)
+        hit = self._settings.get(key)
+        if hit is None:
+            P._local.busy = True
+            try:
+                upstream = [self._fit_est[f] for f in sorted(history) if f != model_fit and f in self._fit_est]
+                by_hand = any(isinstance(self._records.get(f), StatRecord) for f in history)
+                hit = _setting(est, upstream, by_hand)
+            except Exception:  # noqa: BLE001 - an odd estimator is a setting of its own
+                hit = (f"{_label(est)}@{id(est)}:{model_fit}", (), False)
+            finally:
+                P._local.busy = False
+            self._settings[key] = hit
+        return hit
 
     def _state_of_fit(self, fit_id: int) -> frozenset:
         rec = self._records.get(fit_id)
@@ -351,7 +382,14 @@ class Trace:
         parents = in_fps if (same_rows and in_fps is not None and len(in_fps) == len(out_fps)) else None
         taint = state | self._taint_of(in_fps)
         dense = isinstance(out, (np.ndarray, pd.DataFrame)) and getattr(out, "ndim", 0) == 2
-        self._outputs.append(_Output(rows=out_fps, parents=parents, taint=taint, digests=self._book.digests(out),
+        digests = ()
+        if parents is not None:
+            # Output columns that are unchanged copies of input columns (a selector's kept
+            # columns, a ColumnTransformer's passthrough, an identity FunctionTransformer) are
+            # raw data: finding them in other data says nothing about this fit.
+            raw = set(self._book.digests(X))
+            digests = tuple(d for d in self._book.digests(out) if d not in raw)
+        self._outputs.append(_Output(rows=out_fps, parents=parents, taint=taint, digests=digests,
                                      values=out if dense and parents is not None else None,
                                      source=X if dense and parents is not None else None))
 
@@ -374,7 +412,9 @@ class Trace:
         taint = self._taint_of(rows)
         # Columns of a transform's output written back into a frame (df[cols] = fit_transform(...))
         # or stacked with other columns: the split rows derive, position by position, from it.
-        digests = set(self._book.digests(X)) if self._outputs else set()
+        # Not when the data is itself a recorded output: its columns come from that fit, and
+        # equal columns of another output (the same step fitted alike elsewhere) are not its source.
+        digests = set(self._book.digests(X)) if self._outputs and not self._is_output(rows) else set()
         if digests:
             for o in self._outputs:
                 if len(o.rows) == len(rows) and digests.intersection(o.digests) and o.parents is not None:
