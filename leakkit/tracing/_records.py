@@ -190,6 +190,7 @@ class _Output:
     source: Any = None  # the input it came from, while the block runs
     changed: Any = None  # which rows carry the taint (default: rows that differ from their parents)
     statistic: bool = False  # derived from statistics: carried only by data mostly made of these rows
+    labels: Any = None  # a derived frame's index labels, same positions as ``rows`` (while the block runs)
 
     def __post_init__(self) -> None:
         from ._util import _unique

@@ -238,7 +238,7 @@ class Trace:
         self._stat_data.clear()
         self._derived.clear()
         for o in self._outputs:
-            o.values = o.source = None
+            o.values = o.source = o.labels = None
 
     def _invalidate(self) -> None:
         self._findings = None
@@ -264,8 +264,11 @@ class Trace:
         self._gap("other_threads", "thread other than the one that opened the trace",
                   "calls made in other threads are not recorded by this trace")
 
-    def _taint_of(self, fps: np.ndarray | None) -> frozenset:
-        return taint_of(fps, self._outputs)
+    def _taint_of(self, fps: np.ndarray | None, X: Any = None) -> frozenset:
+        labels = getattr(X, "index", None) if isinstance(X, (pd.DataFrame, pd.Series)) else None
+        if labels is not None and (fps is None or len(labels) != len(fps) or not labels.is_unique):
+            labels = None
+        return taint_of(fps, self._outputs, labels)
 
     def _is_output(self, rows: np.ndarray) -> bool:
         """Whether ``rows`` are exactly the rows of a recorded output, in order."""
@@ -290,7 +293,7 @@ class Trace:
             rows, _ = self._book.fingerprint(X)
             if outer:
                 self._derive(X, rows)
-            taint = self._taint_of(rows)
+            taint = self._taint_of(rows, X)
         rec = FitRecord(
             id=self._next_id(), estimator=_label(est), method=name, n_rows=n_rows(X), outermost=outer,
             parent=parent, inside_search=inside_search, rows=rows, taint=taint,
@@ -337,7 +340,7 @@ class Trace:
         if rows is None:
             return
         self._derive(X, rows)
-        history = state | self._taint_of(rows)
+        history = state | self._taint_of(rows, X)
         model_fit = self._own_fit.get(id(est))
         if model_fit is None:
             self._gap("fitted_outside", _label(est), "scored rows with a model fitted before the block: what it "
@@ -380,7 +383,7 @@ class Trace:
             return
         in_fps, _ = self._book.fingerprint(X)
         parents = in_fps if (same_rows and in_fps is not None and len(in_fps) == len(out_fps)) else None
-        taint = state | self._taint_of(in_fps)
+        taint = state | self._taint_of(in_fps, X)
         dense = isinstance(out, (np.ndarray, pd.DataFrame)) and getattr(out, "ndim", 0) == 2
         digests = ()
         if parents is not None:
@@ -409,7 +412,7 @@ class Trace:
             self._gap("not_fingerprinted", f"{label} on a {type(X).__name__}", "the split's rows could not be read")
             return None
         self._derive(X, rows)
-        taint = self._taint_of(rows)
+        taint = self._taint_of(rows, X)
         # Columns of a transform's output written back into a frame (df[cols] = fit_transform(...))
         # or stacked with other columns: the split rows derive, position by position, from it.
         # Not when the data is itself a recorded output: its columns come from that fit, and
