@@ -654,3 +654,41 @@ def test_several_findings_of_one_kind_in_a_cell_make_one_box(shell):
     assert cell.texts[0].count("FAIL LK101 fit_before_split") == 1
     assert "And 2 more findings of this kind in this cell" in cell.texts[0]
     assert cell.html[0].count('class="leakkit-finding"') == 1
+
+
+# --------------------------------------------------------------------------------------
+# What the tracer could not see is said, once per cause
+# --------------------------------------------------------------------------------------
+def _not_checked(ran):
+    return [(o[ext.NOT_CHECKED_MIME], o["text/plain"]) for o in ran.other if ext.NOT_CHECKED_MIME in o]
+
+
+def test_work_the_tracer_cannot_see_gets_a_not_checked_note_once_per_cause(shell):
+    ran = run_all(shell, [
+        "pipe = make_pipeline(StandardScaler(), LogisticRegression())",
+        "cross_val_score(pipe, X, y, cv=3, n_jobs=2).mean()",   # fits in worker processes
+        "cross_val_score(pipe, X, y, cv=3, n_jobs=2).mean()",   # the same cause: said once
+        "cross_val_score(pipe, X, y, cv=4).mean()",             # seen: nothing to say
+    ])
+    notes = [_not_checked(r) for r in ran]
+    assert [len(n) for n in notes] == [0, 0, 1, 0, 0], notes
+    payload, text = notes[2][0]
+    assert [g["kind"] for g in payload["not_checked"]] == ["worker_processes"]
+    assert text.startswith("leakkit: not checked — cross_val_score(n_jobs=2)") and "n_jobs=1" in text
+    assert all(r.shown == [] for r in ran)  # a note, never a finding
+    status = run(shell, "%leakkit").stdout
+    assert "Not checked: 1 cause: worker_processes: cross_val_score(n_jobs=2)." in status
+
+
+def test_a_model_fitted_before_the_checks_started_is_not_checked(shell):
+    shell.run_line_magic("unload_ext", "leakkit")
+    run(shell, SETUP)
+    run(shell, "early = LogisticRegression().fit(X, y)")  # before %load_ext
+    shell.run_line_magic("load_ext", "leakkit")
+    first = run(shell, "early.score(X[:50], y[:50])")
+    again = run(shell, "early.predict(X[:5])")
+    [(payload, text)] = _not_checked(first)
+    assert payload["not_checked"][0]["kind"] == "fitted_outside" and "LogisticRegression" in text
+    assert _not_checked(again) == []
+    assert "not checked" not in run(shell, "%leakkit reset").stdout
+    assert len(_not_checked(run(shell, "early.score(X[:50], y[:50])"))) == 1  # forgotten by a reset

@@ -22,6 +22,9 @@ from ._rowbook import RowBook
 __all__ = ["Trace", "CoverageError"]
 
 
+_NOT_FINGERPRINTED = "rows of this type could not be fingerprinted: fits, splits and scores on it were not followed"
+
+
 class CoverageError(RuntimeError):
     """Raised when a ``trace(strict=True)`` block ends and the tracer could not see part of
     the work (see :attr:`Trace.coverage`)."""
@@ -72,6 +75,7 @@ class Trace:
         self._findings: list | None = None
         self._evaluations: list | None = None
         self._resolve: Any = None  # kept when the block ends
+        self._live_cache: Any = None  # (signature, (findings, evaluations)) while the block runs
         self._gaps: dict[tuple, list] = {}  # (kind, what) -> [count, detail]
         self._active = False
         self._paused = False
@@ -206,8 +210,7 @@ class Trace:
         self._paused = False
         self._closed = True
         for what, n in self._book.not_fingerprinted.items():
-            self._gap("not_fingerprinted", what, "rows of this type could not be fingerprinted: fits, "
-                                                  "splits and scores on it were not followed", n)
+            self._gap("not_fingerprinted", what, _NOT_FINGERPRINTED, n)
         try:
             self._finish()
         except Exception:
@@ -484,10 +487,25 @@ class Trace:
         from ._analysis import analyse
 
         if self._active:
-            return analyse(self, final=False)[0]
+            return list(self._analysis_now()[0])
         if self._findings is None:
             analyse(self)
         return self._findings
+
+    def _signature(self) -> tuple:
+        """Changes whenever something is recorded (a record, an output, a link, a fold)."""
+        return (self._ids, len(self._outputs), len(self._links), sum(len(s.folds) for s in self.splits))
+
+    def _analysis_now(self) -> tuple[list, list]:
+        """(findings, evaluations) of what is recorded so far, while the block runs; analysed
+        again only when something new was recorded (a live reader asks after every cell)."""
+        from ._analysis import analyse
+
+        sig = self._signature()
+        if self._live_cache is None or self._live_cache[0] != sig:
+            result = analyse(self, final=False)
+            self._live_cache = (self._signature(), result)
+        return self._live_cache[1]
 
     @property
     def leaked(self) -> bool:
@@ -501,7 +519,7 @@ class Trace:
         from ._analysis import analyse
 
         if self._active:
-            return analyse(self, final=False)[1]
+            return list(self._analysis_now()[1])
         if self._evaluations is None:
             analyse(self)
         return self._evaluations
@@ -511,9 +529,13 @@ class Trace:
         """What the tracer could not see: work in worker processes or other threads, objects
         it could not patch, data it could not fingerprint, models fitted before the block,
         statistics whose rows it could not place. Empty when it saw everything."""
+        gaps = dict(self._gaps)
         if not self._closed:
             self.findings  # noqa: B018 - the analysis notes reconstructed parallel work
-        return [CoverageGap(k, w, c, d) for (k, w), (c, d) in self._gaps.items()]
+            gaps = dict(self._gaps)
+            for what, n in self._book.not_fingerprinted.items():  # added to the gaps when the block ends
+                gaps[("not_fingerprinted", what)] = [n, _NOT_FINGERPRINTED]
+        return [CoverageGap(k, w, c, d) for (k, w), (c, d) in gaps.items()]
 
     def to_dict(self) -> dict:
         """The trace as plain JSON types: records, evaluations, findings and coverage."""
