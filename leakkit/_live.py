@@ -31,7 +31,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 __all__ = [
-    "open_trace", "Recorder", "deliberate", "findings_now", "activity", "records", "footprint",
+    "open_trace", "Recorder", "deliberate", "findings_now", "coverage_now", "gap_key", "gap_text", "activity",
+    "records", "footprint",
     "is_tracer_error", "finding_key", "code_of", "render_text", "render_html",
 ]
 
@@ -138,10 +139,12 @@ def _forget(rec: Recorder) -> None:
 
 @contextlib.contextmanager
 def deliberate() -> Iterator[None]:
-    """A block whose leaks are made on purpose, to be measured (``leakkit.evaluate`` running a
-    leaky protocol next to an honest one): the live tools' tracers do not record it, so the
-    notebook cell or the test that measures a leak is not reported for it. Tracers opened with
-    ``leakkit.trace()`` directly are not affected. (A tracer that cannot pause records it.)
+    """A block whose leaks are made on purpose, to be measured or audited (``leakkit.evaluate``
+    running a leaky protocol next to an honest one, ``leakkit.checklist.audit`` running the
+    user's evaluation under its own tracer): the live tools' tracers are paused
+    (:meth:`leakkit.Trace.pause`) and do not record it, so the notebook cell or the test that
+    measures a leak is not reported for it. Tracers opened with ``leakkit.trace()`` directly
+    are not affected. (A tracer that cannot pause records it.)
 
     >>> with deliberate():
     ...     pass
@@ -158,6 +161,33 @@ def findings_now(t: Any) -> list:
     """What ``t`` has found in everything recorded so far. Call while ``t`` is active: the
     analysis then runs on the records as they are now."""
     return list(t.findings)
+
+
+def coverage_now(t: Any) -> list:
+    """What ``t`` could not see so far (its ``coverage``: items with ``kind``, ``what``,
+    ``detail``), or [] for a tracer without it."""
+    gaps = getattr(t, "coverage", None)
+    return list(gaps) if isinstance(gaps, (list, tuple)) else []
+
+
+def gap_key(g: Any) -> tuple[str, str]:
+    """A coverage gap's identity: its cause (kind and what), not how often it happened."""
+    return (str(getattr(g, "kind", "")), str(getattr(g, "what", g)))
+
+
+def gap_text(g: Any) -> str:
+    """One line for a gap: what was not checked, and why (plus how to get it checked)."""
+    kind, what = gap_key(g)
+    detail = str(getattr(g, "detail", "")).rstrip(".")
+    fix = _GAP_FIX.get(kind)
+    return f"{what}: {detail}" + (f" ({fix})" if fix else "") + "."
+
+
+_GAP_FIX = {
+    "worker_processes": "n_jobs=1 has it checked",
+    "other_threads": "run it in the main thread to have it checked",
+    "fitted_outside": "fit it again after %load_ext leakkit, or in the test, to have it checked",
+}
 
 
 def activity(t: Any) -> tuple[int, ...]:

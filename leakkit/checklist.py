@@ -4,11 +4,12 @@
    predict the target almost perfectly, identifiers whose order predicts it, and (in a
    time series) features built from future values of the target.
 2. **Was anything fitted on test data?** The runtime tracer on your evaluation code (a
-   transform or model fitted on held-out rows), and, given a test frame, duplicates,
-   shared groups and time overlap between train and test.
+   transform, a model or a pandas/numpy statistic fitted on the held-out rows of a final
+   split; an evaluation that scored no held-out row at all), and, given a test frame,
+   duplicates, shared groups and time overlap between train and test.
 3. **Did cross-validation include the whole pipeline?** The tracer on your evaluation
-   code (preprocessing fitted outside the folds) and whether the splitter suits grouped or
-   time-ordered data.
+   code (preprocessing or statistics fitted outside the folds) and whether the splitter
+   suits grouped or time-ordered data.
 4. **Were parameters tuned on the final evaluation set?** The tracer (the same held-out
    rows scored by several settings) and, if you pass one, how often a
    :class:`leakkit.llm.HeldOutSet` was read.
@@ -45,6 +46,7 @@ import pandas as pd
 
 from ._baseline import Baseline, load_baseline
 from ._findings import Finding
+from ._live import deliberate
 from ._splitters import describe, is_forward, is_group_aware
 from ._validation import check_bool, check_column, check_fraction, check_frame, check_random_state, check_target
 
@@ -67,7 +69,10 @@ PYTHON_NAMES = {"data": "pass data=... and target=...", "test": "pass test=..., 
                 "evaluation": "pass evaluation=..., your evaluation code as a function",
                 "cv": "pass cv=..., your splitter", "held_out_set": "pass held_out_set=..., a leakkit.llm.HeldOutSet",
                 "time_column": "pass time_column=...", "group_column": "pass group_column=...",
-                "more_rows": f"pass at least {10} rows"}
+                "more_rows": f"pass at least {10} rows",
+                "held_out_rows": "make your evaluation score rows its model was not fitted on (split, then score the "
+                                 "test rows, or cross-validate)",
+                "trace_coverage": "run that part in this process and thread (n_jobs=1) so the tracer sees it"}
 
 
 @dataclass
@@ -442,27 +447,19 @@ def audit(
     accepted_by = _check_baseline(baseline, ignore)
 
     too_few = data is not None and len(data) < _MIN_ROWS
-    feats = [] if data is None or too_few else _feature_findings(data, target, time_column, group_column,
-                                                                 feature_threshold, random_state, say)
-    traced: list[Finding] = []
-    if evaluation is not None:
-        from .tracing import trace
-
-        say("running your evaluation under leakkit.trace")
-        with trace() as t:  # rows of a given test frame are held out even when the code splits by hand
-            if test is not None:
-                t.hold_out(test, name="the test frame")
-            evaluation()
-        traced = list(t.findings)
-    test_f = [f for f in traced if f.check in ("fit_saw_held_out", "duplicates_across_split",
-                                               "outliers_removed_before_split")]
-    test_f += [f for f in traced if f.check == "fit_before_split" and f.evidence.get("n_folds", 1) == 1]
-    if test is not None:
-        test_f += _test_findings(data, target, test, time_column, group_column, near, random_state, say)
-    cv_f = [f for f in traced if f.check == "fit_before_split" and f.evidence.get("n_folds", 1) > 1]
+    # The audit's own model fits (its scans, and the evaluation it runs under its own tracer)
+    # are reported in its report: the live tools (%load_ext leakkit, pytest --leakkit) do not
+    # record them, so they do not report them a second time.
+    with deliberate():
+        feats = [] if data is None or too_few else _feature_findings(data, target, time_column, group_column,
+                                                                     feature_threshold, random_state, say)
+        traced, gaps = ([], []) if evaluation is None else _trace_evaluation(evaluation, test, say)
+        scanned = [] if test is None else _test_findings(data, target, test, time_column, group_column, near,
+                                                         random_state, say)
+    test_f, cv_f, tune_f = place_traced(traced)
+    test_f += scanned
     if cv is not None:
         cv_f += _splitter_findings(cv, group_column, time_column)
-    tune_f = [f for f in traced if f.check == "test_reuse"]
     if held_out_set is not None and held_out_set.n_reads > 1:
         tune_f.append(Finding(
             "held_out_reads", "fail",
@@ -473,8 +470,69 @@ def audit(
     return build_report(feats, test_f, cv_f, tune_f, data_given=data is not None, test_given=test is not None,
                         evaluation_given=evaluation is not None, cv_given=cv is not None,
                         held_out_set_given=held_out_set is not None, accepted_by=accepted_by,
-                        not_checked={"features": [(f"the columns: {len(data)} rows are too few to score them "
-                                                   f"out of fold", "more_rows")]} if too_few else None)
+                        not_checked=_not_checked(too_few, data, traced, gaps))
+
+
+def _not_checked(too_few: bool, data: Any, traced: list[Finding], gaps: list) -> dict[str, list[tuple[str, str]]]:
+    """What the audit could not check although it was given the input: too few rows to
+    score columns; with an evaluation that held nothing out, whether preprocessing stayed in
+    the folds and whether the held-out rows were reused; work the tracer could not see."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    if too_few:
+        out["features"] = [(f"the columns: {len(data)} rows are too few to score them out of fold", "more_rows")]
+    if any(f.check == "no_held_out" for f in traced):
+        out["cv_pipeline"] = [("whether preprocessing stayed inside the folds: your evaluation scored no "
+                               "held-out rows", "held_out_rows")]
+        out["tuning"] = [("whether the held-out rows were scored by several settings: your evaluation scored "
+                          "no held-out rows", "held_out_rows")]
+    for g in gaps:
+        item = (f"part of your evaluation the tracer could not see ({g.kind}: {g.what}): {g.detail}", "trace_coverage")
+        for key in ("test_data", "cv_pipeline", "tuning"):
+            out.setdefault(key, []).append(item)
+    return out
+
+
+def place_traced(traced: list[Finding]) -> tuple[list[Finding], list[Finding], list[Finding]]:
+    """The tracer's findings under questions 2, 3 and 4. A fit or a pandas/numpy statistic
+    that saw held-out rows is question 2 ("fitted on test data?") for a final split (one
+    fold: a train/test split, declared or inferred test rows) and question 3 ("did
+    cross-validation include the whole pipeline?") for cross-validation folds; copies across
+    the split, outliers removed before it and an evaluation that scored no held-out row are
+    question 2; test reuse is question 4.
+
+    >>> from leakkit._findings import Finding
+    >>> found = [Finding("statistic_saw_held_out", "fail", "m", evidence={"n_folds": 5}),
+    ...          Finding("statistic_saw_held_out", "fail", "m", evidence={"n_folds": 1}),
+    ...          Finding("no_held_out", "fail", "m"), Finding("test_reuse", "warn", "m")]
+    >>> [[f.check for f in part] for part in place_traced(found)]
+    [['statistic_saw_held_out', 'no_held_out'], ['statistic_saw_held_out'], ['test_reuse']]
+    """
+    def folds(f: Finding) -> int:
+        return int(f.evidence.get("n_folds", 1) or 1)
+
+    per_split = ("fit_before_split", "statistic_saw_held_out")
+    test_f = [f for f in traced if (f.check in per_split and folds(f) == 1)
+              or f.check in ("fit_saw_held_out", "duplicates_across_split", "outliers_removed_before_split",
+                             "no_held_out")]
+    cv_f = [f for f in traced if f.check in per_split and folds(f) > 1]
+    tune_f = [f for f in traced if f.check == "test_reuse"]
+    placed = {id(f) for f in test_f + cv_f + tune_f}
+    unknown = [f for f in traced if id(f) not in placed]
+    return test_f + unknown, cv_f, tune_f  # a check added to the tracer later is never dropped
+
+
+def _trace_evaluation(evaluation: Callable[[], Any], test: pd.DataFrame | None,
+                      say: Callable) -> tuple[list[Finding], list]:
+    """Run the user's evaluation once under :func:`leakkit.trace`; its findings and what the
+    tracer could not see (``Trace.coverage``)."""
+    from .tracing import trace
+
+    say("running your evaluation under leakkit.trace")
+    with trace() as t:  # rows of a given test frame are held out even when the code splits by hand
+        if test is not None:
+            t.hold_out(test, name="the test frame")
+        evaluation()
+    return list(t.findings), list(t.coverage)
 
 
 def build_report(feats: list[Finding], test_f: list[Finding], cv_f: list[Finding], tune_f: list[Finding], *,

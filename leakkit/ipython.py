@@ -4,7 +4,10 @@ After ``%load_ext leakkit`` every cell runs under one tracer that lives across c
 is usually written over several: a scaler fitted on all rows in one cell, the split in the
 next, the score in a third). When a cell completes a leak, the finding is shown right under
 that cell, once, with its fix: as a coloured box in JupyterLab and the notebook, as text in a
-terminal IPython. Honest cells show nothing.
+terminal IPython. Honest cells show nothing. What the tracer could not check (fits run in
+worker processes with ``n_jobs`` > 1, a model fitted before the checks started, objects it
+could not wrap: :attr:`leakkit.Trace.coverage`) is said in a one-line "not checked" note
+under the cell where it happened, once per cause, never taken for a pass.
 
 Commands::
 
@@ -19,8 +22,14 @@ scores or predicts after that split, or at once when the split belongs to a sear
 a score. A finding is known by its content (check and evidence), so later cells do not
 show it again; running the same leaky cells again shows it again, because it is a new
 leak. Not repeated either: leaks made entirely inside a cell's own ``with leakkit.trace()``
-(the cell reports them itself) and leaks that :mod:`leakkit.evaluate` makes on purpose to
-measure them (when the tracer can pause; see :class:`leakkit._live.Recorder`).
+(the cell reports them itself) and leaks made on purpose to be measured or audited
+(:mod:`leakkit.evaluate`'s protocols, the evaluation :func:`leakkit.checklist.audit` runs:
+the tracer is paused around them, see :func:`leakkit._live.deliberate`).
+
+Between cells the tracer is paused (:meth:`leakkit.Trace.pause`): its patches are off, so
+whatever the kernel runs between two cells (completion, inspection, other tools) runs
+untraced and is not recorded; the history is kept, and a leak begun in one cell is still
+completed in a later one.
 
 Bounded: the history is restarted (between two cells) once it holds more than
 ``max_records`` records or ``max_bytes`` of memory that only the tracer keeps alive, so the
@@ -72,10 +81,13 @@ from IPython.core.magic import Magics, line_magic, magics_class  # noqa: E402
 
 from . import _live  # noqa: E402
 
-__all__ = ["LiveTrace", "load_ipython_extension", "unload_ipython_extension", "MIME", "ENV_SWITCH"]
+__all__ = ["LiveTrace", "load_ipython_extension", "unload_ipython_extension", "MIME", "NOT_CHECKED_MIME",
+           "ENV_SWITCH"]
 
 #: The findings shown under a cell, as JSON, next to the HTML and the text (for tools and tests).
 MIME = "application/vnd.leakkit.findings+json"
+#: What the tracer could not check, as JSON, next to the note's HTML and text.
+NOT_CHECKED_MIME = "application/vnd.leakkit.not-checked+json"
 #: Environment variable: ``off`` (or ``0``, ``false``, ``no``) loads the extension switched off.
 ENV_SWITCH = "LEAKKIT_LIVE"
 
@@ -125,6 +137,7 @@ class LiveTrace:
         self._active = False  # recording the current cell
         self._before: tuple = ()
         self._keys: dict[str, _KeyState] = {}
+        self._gaps_noted: set[tuple[str, str]] = set()  # causes of "not checked" already noted
         self._marks: list[tuple[int | None, tuple]] = []  # (cell, activity after it), cells that recorded
         self._since: int | None = None
         self.cells_traced = 0
@@ -182,6 +195,7 @@ class LiveTrace:
                 new = [f for f in new if any(c != cell for _, c in self._parts(f))]
             if new:
                 self._show(new, cell)
+            self._show_not_checked(t, cell)
             if changed:
                 self._bound()
         except BaseException as exc:  # noqa: BLE001 - never stop the learner's cell
@@ -354,6 +368,29 @@ class LiveTrace:
         for f in findings:
             self.shown.append((cell, f"{f.severity.upper()} {_live.code_of(f) or ''} {f.check}".replace("  ", " ")))
 
+    def _show_not_checked(self, t: Any, cell: int | None) -> None:
+        """One short note under the cell for each new reason the tracer could not check part
+        of the work (``Trace.coverage``: fits in worker processes, a model fitted before the
+        checks started...), once per cause in the session."""
+        if t is None:
+            return
+        fresh = [g for g in _live.coverage_now(t) if _live.gap_key(g) not in self._gaps_noted]
+        if not fresh:
+            return
+        self._gaps_noted.update(_live.gap_key(g) for g in fresh)
+        lines = [_live.gap_text(g) for g in fresh]
+        text = "leakkit: not checked — " + (lines[0] if len(lines) == 1 else " ".join(
+            f"({i}) {line}" for i, line in enumerate(lines, 1)))
+        from IPython.display import display
+
+        payload = {"cell": cell, "not_checked": [
+            {"kind": k, "what": w, "detail": str(getattr(g, "detail", ""))}
+            for g, (k, w) in ((g, _live.gap_key(g)) for g in fresh)]}
+        display({"text/plain": text,
+                 "text/html": f'<div class="leakkit-live-note leakkit-not-checked" style="opacity:0.75">'
+                              f'{html.escape(text)}</div>',
+                 NOT_CHECKED_MIME: payload}, raw=True)
+
     def _note(self, text: str) -> None:
         from IPython.display import display
 
@@ -392,7 +429,9 @@ class LiveTrace:
         n = sum(_live.activity(self._trace))
         self.held_bytes = _live.footprint(self._trace) if n else 0
         if n > self.max_records or self.held_bytes > self.max_bytes:
+            noted = set(self._gaps_noted)
             self.reset()
+            self._gaps_noted = noted  # a restart of the history is not a reset by the learner
             self.restarts += 1
 
     def reset(self) -> None:
@@ -405,6 +444,7 @@ class LiveTrace:
             except BaseException:  # noqa: BLE001 - dropped all the same
                 pass
         self._keys.clear()
+        self._gaps_noted.clear()
         self._marks.clear()
         self.held_bytes = 0
 
@@ -430,6 +470,9 @@ class LiveTrace:
         lines.append(f"Shown: {len(shown)} finding{'s' if len(shown) != 1 else ''}" + (
             ": " + "; ".join(f"{title} (cell [{c}])" for c, title in shown[-5:]) if shown else "") + ".")
         lines.append(f"Waiting for an evaluation of the held-out rows: {self.pending()}.")
+        noted = sorted(self._gaps_noted)
+        lines.append(f"Not checked: {len(noted)} cause{'s' if len(noted) != 1 else ''}" + (
+            ": " + "; ".join(f"{k}: {w}" for k, w in noted[:5]) if noted else "") + ".")
         lines.append(f"Internal errors: {self.errors}" + (f" (last: {self.last_error})" if self.errors else "") + ".")
         return "\n".join(lines)
 

@@ -15,9 +15,17 @@ nothing are traced at no cost beyond starting the tracer. Opt a test out (or a c
 module with ``pytestmark``) with ``@pytest.mark.leakkit_skip(reason="...")``. Each traced
 test carries its finding codes in ``user_properties`` (so ``--junitxml`` lists them).
 
-Limits are the tracer's (see :mod:`leakkit.trace`): work sent to other processes
-(``n_jobs > 1``) is not seen, and estimators defined during the test itself are not traced.
-Fixtures with a wider scope than the test ran outside its trace.
+What the tracer could not check in a test (see :attr:`leakkit.Trace.coverage`: fits run in
+worker processes with ``n_jobs`` > 1, a model fitted outside the test, e.g. in a
+session-scoped fixture, objects it could not wrap...) is never taken for a pass: it is added
+to the test's report (a "leakkit not checked" section, a ``NotCheckedWarning`` in the
+warnings summary, ``leakkit_not_checked`` in ``user_properties``), counted in the final
+summary line, and ``--leakkit-strict`` fails the test on it.
+
+Limits are the tracer's (see :mod:`leakkit.tracing`). A fixture with a wider scope than the
+test is set up inside the trace of the first test that uses it; later tests reuse what it made
+(a model it fitted is then "fitted outside" for them: not checked). Leaks made on purpose to
+measure them (``leakkit.evaluate``, ``leakkit.checklist.audit``) are not reported.
 """
 from __future__ import annotations
 
@@ -26,7 +34,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["LeakWarning"]
+__all__ = ["LeakWarning", "NotCheckedWarning"]
 
 _TRACE = pytest.StashKey[Any]()
 _MARKER = "leakkit_skip"
@@ -37,6 +45,10 @@ class LeakWarning(UserWarning):
     """A likely (warn) leak found in a test under ``pytest --leakkit``."""
 
 
+class NotCheckedWarning(UserWarning):
+    """Part of a test's work that the tracer could not check under ``pytest --leakkit``."""
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("leakkit", "data leakage (leakkit)")
     group.addoption("--leakkit", action="store_true", default=None,
@@ -44,7 +56,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "evaluation leaks (held-out rows seen by a fit, duplicates across a split)")
     group.addoption("--leakkit-strict", action="store_true", default=False,
                     help="with --leakkit, also fail tests on likely leaks (warn findings, e.g. a test set "
-                         "reused to pick a model)")
+                         "reused to pick a model) and on work the tracer could not check (n_jobs > 1...)")
     parser.addini("leakkit", type="bool", default=False, help="trace tests as if --leakkit were given")
 
 
@@ -80,21 +92,29 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
     try:
         result = yield
     except BaseException:
-        findings = _finish(item)
+        findings, gaps = _finish(item)
         if findings:  # the test failed on its own: say what leaked too, without hiding its error
             item.add_report_section("call", "leakkit", _text(findings, "leakkit also found"))
+        if gaps:
+            item.add_report_section("call", "leakkit not checked", _gaps_text(gaps))
         raise
-    findings = _finish(item)
+    findings, gaps = _finish(item)
     strict = item.config.getoption("leakkit_strict", default=False)
     failing = [f for f in findings if f.severity == "fail" or (strict and f.severity == "warn")]
-    if failing:
-        pytest.fail(_text(_sorted(findings), "leakkit found data leakage in this test (pytest --leakkit)"),
-                    pytrace=False)
+    if failing or (strict and gaps):
+        text = _text(_sorted(findings), "leakkit found data leakage in this test (pytest --leakkit)") if failing else ""
+        if gaps:
+            text += ("\n" if text else "") + _gaps_text(gaps, strict=strict)
+        pytest.fail(text, pytrace=False)
     from . import _live
 
     for f in findings:
         code = _live.code_of(f)
         item.warn(LeakWarning(f"{code + ' ' if code else ''}{f.check}: {f.message}"))
+    if gaps:
+        item.add_report_section("call", "leakkit not checked", _gaps_text(gaps))
+        for g in gaps:
+            item.warn(NotCheckedWarning(f"leakkit could not check {_live.gap_text(g)}"))
     return result
 
 
@@ -104,11 +124,12 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: Any) -> Any:
     return (yield)
 
 
-def _finish(item: pytest.Item) -> list:
-    """Stop the test's tracer (once) and return its findings; record their codes on the item."""
+def _finish(item: pytest.Item) -> tuple[list, list]:
+    """Stop the test's tracer (once); its findings and what it could not check (recorded on
+    the item: finding codes, and the causes not checked)."""
     entry = item.stash.get(_TRACE, None)
     if entry is None:
-        return []
+        return [], []
     del item.stash[_TRACE]
     from . import _live
 
@@ -119,8 +140,19 @@ def _finish(item: pytest.Item) -> list:
             findings = _live.findings_now(rec.trace) if _live.activity(rec.trace) != before else []
     finally:
         rec.stop()
+    gaps = _live.coverage_now(rec.trace)
     item.user_properties.append(("leakkit", ",".join(_live.code_of(f) or f.check for f in findings) or "none"))
-    return findings
+    if gaps:
+        item.user_properties.append(("leakkit_not_checked", "; ".join(": ".join(_live.gap_key(g)) for g in gaps)))
+    return findings, gaps
+
+
+def _gaps_text(gaps: list, strict: bool = False) -> str:
+    from . import _live
+
+    head = ("leakkit could not check part of this test (pytest --leakkit-strict fails on it):" if strict
+            else "leakkit could not check part of this test (not a pass; --leakkit-strict fails on it):")
+    return "\n".join([head] + [f"  - {_live.gap_text(g)}" for g in gaps])
 
 
 def _sorted(findings: list) -> list:
@@ -138,11 +170,13 @@ def _text(findings: list, heading: str) -> str:
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     if not _enabled(config):
         return
-    traced = leaky = 0
+    traced = leaky = unchecked = 0
     for reports in terminalreporter.stats.values():
         for rep in reports:
             props = dict(getattr(rep, "user_properties", ()) or ())
             if getattr(rep, "when", None) == "teardown" and "leakkit" in props:
                 traced += 1
                 leaky += props["leakkit"] != "none"
-    terminalreporter.write_line(f"leakkit: {traced} tests traced, {leaky} with findings.")
+                unchecked += "leakkit_not_checked" in props
+    terminalreporter.write_line(f"leakkit: {traced} tests traced, {leaky} with findings"
+                                + (f", {unchecked} with work not checked" if unchecked else "") + ".")

@@ -99,6 +99,96 @@ def test_evaluation_code_answers_questions_2_to_4():
     assert reuse.status("tuning") == "warn"
 
 
+def _customers(seed=0, n=300):
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({"age": rng.normal(45, 12, n), "income": rng.lognormal(10, 0.5, n),
+                       "visits": rng.poisson(5, n).astype(float)})
+    df.loc[rng.choice(n, n // 6, replace=False), "income"] = np.nan
+    y = ((df["age"] - 45) / 12 + rng.normal(size=n) > 0).astype(int)
+    return df, y
+
+
+def test_statistics_from_held_out_rows_are_placed_like_fits():
+    df, y = _customers()
+
+    def fill_then_split():  # a final split: question 2
+        filled = df.fillna(df.mean())
+        X_tr, X_te, y_tr, y_te = train_test_split(filled, y, random_state=0)
+        return LogisticRegression().fit(X_tr, y_tr).score(X_te, y_te)
+
+    def fill_then_cv():  # cross-validation folds: question 3
+        return cross_validate(LogisticRegression(), df.fillna(df.median()), y, cv=5)["test_score"]
+
+    def fill_after_split():  # honest: the training rows' means, applied to both
+        X_tr, X_te, y_tr, y_te = train_test_split(df, y, random_state=0)
+        means = X_tr.mean()
+        return LogisticRegression().fit(X_tr.fillna(means), y_tr).score(X_te.fillna(means), y_te)
+
+    split = audit(evaluation=fill_then_split)
+    assert [split.status(k) for k in QUESTIONS] == ["not-checked", "fail", "pass", "pass"]
+    assert [f.code for f in split["test_data"].findings] == ["LK106"]
+    assert "statistic" not in str(split["cv_pipeline"].findings)
+    cv = audit(evaluation=fill_then_cv)
+    assert [cv.status(k) for k in QUESTIONS] == ["not-checked", "pass", "fail", "pass"]
+    assert [f.code for f in cv["cv_pipeline"].findings] == ["LK106"]
+    assert cv.leaked and "LK106" in str(cv)
+    honest = audit(evaluation=fill_after_split)
+    assert honest.status() == "pass" and not honest.leaked
+
+
+def test_an_evaluation_that_held_nothing_out_is_question_2_and_leaves_3_and_4_unchecked():
+    df, y = _customers()
+    X = df.fillna(0.0)
+
+    def split_then_ignored():
+        X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
+        return LogisticRegression().fit(X, y).score(X_tr, y_tr)
+
+    def nothing_held_out():
+        return LogisticRegression().fit(X, y).score(X, y)
+
+    ignored = audit(evaluation=split_then_ignored)
+    assert ignored.status("test_data") == "fail"
+    assert [f.code for f in ignored["test_data"].findings] == ["LK107"]
+    assert "never scored" in ignored["test_data"].summary
+    for key in ("cv_pipeline", "tuning"):
+        assert ignored[key].status == "pass"
+        assert "held_out_rows" in [n for _, n in ignored[key].not_checked]
+    text = str(ignored)
+    assert "[PASS] (partly checked) Were parameters tuned" in text and "scored no held-out rows" in text
+    none = audit(evaluation=nothing_held_out)
+    assert none.status("test_data") == "warn" and "nothing was held out" in none["test_data"].summary
+    assert json.dumps(none.to_dict())
+
+
+def test_what_the_tracer_could_not_see_is_not_checked_not_pass():
+    df, y = _customers()
+    X = df.fillna(0.0).to_numpy()
+
+    def parallel():
+        return cross_validate(make_pipeline(StandardScaler(), LogisticRegression()), X, y, cv=3, n_jobs=2)
+
+    r = audit(evaluation=parallel)
+    assert r.status() == "pass"
+    for key in ("test_data", "cv_pipeline", "tuning"):
+        items = [(w, n) for w, n in r[key].not_checked if n == "trace_coverage"]
+        assert items and "worker_processes" in items[0][0], r[key].not_checked
+    assert "(partly checked) Was anything fitted on test data?" in str(r)
+    assert "n_jobs=1" in str(r)
+
+
+def test_every_tracer_check_is_placed_under_a_question():
+    from leakkit._codes import CODES
+
+    from leakkit.checklist import place_traced
+    from leakkit._findings import Finding
+
+    tracer = [CODES[c].check for c in CODES if c.startswith("LK1")]
+    found = [Finding(check, "fail", "m", evidence={"n_folds": 3}) for check in tracer]
+    placed = [f.check for part in place_traced(found) for f in part]
+    assert sorted(placed) == sorted(tracer)
+
+
 def test_held_out_reads():
     h = HeldOutSet(pd.DataFrame({"q": ["a", "b"]}), name="test")
     h.get()

@@ -369,11 +369,11 @@ def test_an_internal_error_never_breaks_the_cell_and_is_reported_once(shell, mon
     assert second.other == []  # reported once
     status = run(shell, "%leakkit").stdout
     assert "Internal errors: 2 (last: after the cell: RuntimeError: analysis exploded)." in status
-    # The tracer was left as it should be: paused between cells, when it can pause.
+    # The tracer was left as it should be: paused between cells.
     from sklearn.linear_model import LogisticRegression
 
-    if ext.live(shell)._rec.can_pause:
-        assert not hasattr(LogisticRegression.__dict__["fit"], "original")
+    assert ext.live(shell)._rec.can_pause
+    assert not hasattr(LogisticRegression.__dict__["fit"], "original")
 
 
 def test_an_error_before_the_cell_never_breaks_it(shell, monkeypatch):
@@ -501,12 +501,57 @@ def test_leaks_measured_on_purpose_by_leakkit_evaluate_are_not_reported(shell):
             return make_pipeline(StandardScaler(), LogisticRegression()).fit(a, c).score(b, d)
         """,
         "gap = leakkit.optimism_gap(leaky, honest, seeds=3)",
+        "from leakkit.evaluate import preprocessing_gap\n"
+        "pgap = preprocessing_gap(SelectKBest(f_classif, k=2), LogisticRegression(), lambda s: (X, y), seeds=2)",
         "leaky(0)",  # the same leak, made outside a measurement: shown
     ])
-    if ext.live(shell)._rec.can_pause:
-        assert [r.checks for r in ran[1:]] == [[], [], ["fit_before_split"]]
-    else:  # documented: a tracer that cannot pause records the measurement too
-        assert ran[2].checks and ran[2].checks[0] == "fit_before_split"
+    assert ext.live(shell)._rec.can_pause
+    assert [r.checks for r in ran[1:]] == [[], [], [], ["fit_before_split"]]
+    assert shell.user_ns["pgap"].n_seeds == 2
+
+
+def test_an_audit_of_a_leaky_evaluation_reports_it_once_in_its_own_report(shell):
+    ran = run_all(shell, [
+        """
+        from leakkit.checklist import audit
+        def my_evaluation():
+            Xs = StandardScaler().fit_transform(X)
+            return cross_val_score(LogisticRegression(), Xs, y, cv=5)
+        report = audit(evaluation=my_evaluation)
+        """,
+        "report.status('cv_pipeline')",
+    ])
+    assert shell.user_ns["report"].status("cv_pipeline") == "fail"  # the audit's own answer
+    assert [r.checks for r in ran] == [[]] * len(ran)  # and no live box repeating it
+
+
+def test_between_cells_nothing_is_traced(shell):
+    import builtins
+
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    from leakkit.tracing import _patching
+
+    plain = {"fit": vars(LogisticRegression)["fit"], "mean": vars(pd.Series)["mean"],
+             "build_class": builtins.__build_class__}
+    run_all(shell, ["Xs = StandardScaler().fit_transform(X)",
+                    "seen = type(vars(LogisticRegression)['fit']).__name__"])
+    assert shell.user_ns["seen"] == "_TracedMethod"  # patched while a cell runs...
+    assert {"fit": vars(LogisticRegression)["fit"], "mean": vars(pd.Series)["mean"],
+            "build_class": builtins.__build_class__} == plain  # ...and not between cells
+    assert _patching._active == []
+    live = ext.live(shell)
+    assert live._trace.paused and not live._active
+    # Work done between cells (by the kernel, a completer, another tool) is not recorded.
+    n = len(live._trace.fits)
+    StandardScaler().fit(shell.user_ns["X"])
+    assert len(live._trace.fits) == n
+    # The history is kept across the pause: a leak begun before it is completed after it.
+    ran = [run(shell, "a, b, c, d = train_test_split(Xs, y, random_state=0)"),
+           run(shell, "LogisticRegression().fit(a, c).score(b, d)")]
+    assert [r.checks for r in ran] == [[], ["fit_before_split"]]
 
 
 def test_deliberate_pauses_only_the_live_tracers():
@@ -525,7 +570,7 @@ def test_deliberate_pauses_only_the_live_tracers():
     finally:
         live.stop()
     assert len(direct.fits) >= 1
-    assert len(live.trace.fits) == (0 if live.can_pause else len(direct.fits))
+    assert live.can_pause and len(live.trace.fits) == 0
     assert _live._RECORDING == []
 
 
@@ -585,10 +630,6 @@ def test_in_a_kernel_honest_cells_write_nothing_and_the_leak_is_a_display_output
     assert "Internal errors: 0." in status and "Shown: 1 finding" in status
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "tracer false alarm (leakkit.trace, not the extension): a selector's output columns are copies of "
-    "raw columns, so a later split of the raw data is taken for a split of the selector's output. "
-    "Common in notebooks that show the wrong way, then the right way on the same data."))
 def test_a_selection_demo_then_an_honest_split_of_the_raw_data_is_not_flagged(shell):
     ran = run_all(shell, [
         "X_sel = SelectKBest(f_classif, k=3).fit_transform(X, y)  # the wrong way, shown, never evaluated",
@@ -613,3 +654,41 @@ def test_several_findings_of_one_kind_in_a_cell_make_one_box(shell):
     assert cell.texts[0].count("FAIL LK101 fit_before_split") == 1
     assert "And 2 more findings of this kind in this cell" in cell.texts[0]
     assert cell.html[0].count('class="leakkit-finding"') == 1
+
+
+# --------------------------------------------------------------------------------------
+# What the tracer could not see is said, once per cause
+# --------------------------------------------------------------------------------------
+def _not_checked(ran):
+    return [(o[ext.NOT_CHECKED_MIME], o["text/plain"]) for o in ran.other if ext.NOT_CHECKED_MIME in o]
+
+
+def test_work_the_tracer_cannot_see_gets_a_not_checked_note_once_per_cause(shell):
+    ran = run_all(shell, [
+        "pipe = make_pipeline(StandardScaler(), LogisticRegression())",
+        "cross_val_score(pipe, X, y, cv=3, n_jobs=2).mean()",   # fits in worker processes
+        "cross_val_score(pipe, X, y, cv=3, n_jobs=2).mean()",   # the same cause: said once
+        "cross_val_score(pipe, X, y, cv=4).mean()",             # seen: nothing to say
+    ])
+    notes = [_not_checked(r) for r in ran]
+    assert [len(n) for n in notes] == [0, 0, 1, 0, 0], notes
+    payload, text = notes[2][0]
+    assert [g["kind"] for g in payload["not_checked"]] == ["worker_processes"]
+    assert text.startswith("leakkit: not checked — cross_val_score(n_jobs=2)") and "n_jobs=1" in text
+    assert all(r.shown == [] for r in ran)  # a note, never a finding
+    status = run(shell, "%leakkit").stdout
+    assert "Not checked: 1 cause: worker_processes: cross_val_score(n_jobs=2)." in status
+
+
+def test_a_model_fitted_before_the_checks_started_is_not_checked(shell):
+    shell.run_line_magic("unload_ext", "leakkit")
+    run(shell, SETUP)
+    run(shell, "early = LogisticRegression().fit(X, y)")  # before %load_ext
+    shell.run_line_magic("load_ext", "leakkit")
+    first = run(shell, "early.score(X[:50], y[:50])")
+    again = run(shell, "early.predict(X[:5])")
+    [(payload, text)] = _not_checked(first)
+    assert payload["not_checked"][0]["kind"] == "fitted_outside" and "LogisticRegression" in text
+    assert _not_checked(again) == []
+    assert "not checked" not in run(shell, "%leakkit reset").stdout
+    assert len(_not_checked(run(shell, "early.score(X[:50], y[:50])"))) == 1  # forgotten by a reset

@@ -174,6 +174,74 @@ def test_honest_corpus_passes(pytester):
     assert "leakkit: 4 tests traced, 0 with findings." in result.stdout.str()
 
 
+def test_a_test_that_measures_a_leak_on_purpose_is_not_failed_for_it(pytester):
+    pytester.makepyfile(test_suite=COMMON + textwrap.dedent("""\
+        from leakkit.checklist import audit
+        from leakkit.evaluate import optimism_gap, preprocessing_gap
+
+        def leaky(seed):
+            Xs = StandardScaler().fit_transform(X)
+            a, b, c, d = train_test_split(Xs, y, random_state=seed)
+            return LogisticRegression().fit(a, c).score(b, d)
+
+        def honest(seed):
+            a, b, c, d = train_test_split(X, y, random_state=seed)
+            return make_pipeline(StandardScaler(), LogisticRegression()).fit(a, c).score(b, d)
+
+        def test_the_gap_is_measured():
+            assert optimism_gap(leaky, honest, seeds=2).n_seeds == 2
+            assert preprocessing_gap(SelectKBest(f_classif, k=2), LogisticRegression(),
+                                     lambda s: (X, y), seeds=2).n_seeds == 2
+
+        def test_the_audit_finds_the_leak():
+            assert audit(evaluation=lambda: leaky(0)).status("test_data") == "fail"
+
+        def test_the_same_leak_outside_a_measurement_fails():
+            assert leaky(0) > 0.5
+    """))
+    result = pytester.runpytest("--leakkit", "--leakkit-strict", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*test_the_same_leak_outside_a_measurement_fails*", "*FAIL LK101*"])
+
+
+NOT_SEEN = COMMON + textwrap.dedent("""\
+    FITTED = LogisticRegression().fit(X, y)  # at import: outside every test's trace
+
+    def test_parallel_cross_validation():
+        pipe = make_pipeline(StandardScaler(), LogisticRegression())
+        assert cross_val_score(pipe, X, y, cv=3, n_jobs=2).mean() > 0.6
+
+    def test_a_model_fitted_when_the_module_was_imported():
+        assert FITTED.score(X[:50], y[:50]) > 0.6
+
+    def test_everything_seen():
+        assert cross_val_score(make_pipeline(StandardScaler(), LogisticRegression()), X, y, cv=3).mean() > 0.6
+""")
+
+
+def test_what_the_tracer_could_not_check_is_reported_not_passed_silently(pytester):
+    pytester.makepyfile(test_suite=NOT_SEEN)
+    result = pytester.runpytest("--leakkit", "-p", "no:cacheprovider", "-rA", "--junitxml=out.xml")
+    result.assert_outcomes(passed=3, warnings=2)
+    out = result.stdout.str()
+    result.stdout.fnmatch_lines([
+        "*NotCheckedWarning: leakkit could not check cross_val_score(n_jobs=2): fits ran in worker processes*",
+        "*NotCheckedWarning: leakkit could not check LogisticRegression: scored rows with a model fitted before*",
+        "*leakkit: 3 tests traced, 0 with findings, 2 with work not checked.*",
+    ])
+    assert "leakkit not checked" in out  # the section in the test's report (-rA)
+    xml = (pytester.path / "out.xml").read_text()
+    assert xml.count('name="leakkit_not_checked"') == 2 and "worker_processes: cross_val_score(n_jobs=2)" in xml
+
+
+def test_strict_fails_a_test_whose_work_was_not_all_checked(pytester):
+    pytester.makepyfile(test_suite=NOT_SEEN)
+    result = pytester.runpytest("--leakkit", "--leakkit-strict", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines(["*leakkit could not check part of this test (pytest --leakkit-strict fails on it)*",
+                                 "*- cross_val_score(n_jobs=2): fits ran in worker processes*n_jobs=1*"])
+
+
 def test_junit_xml_lists_the_codes(pytester):
     pytester.makepyfile(test_suite=SUITE)
     result = pytester.runpytest("--leakkit", "-p", "no:cacheprovider", "--junitxml=out.xml")

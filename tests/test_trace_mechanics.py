@@ -431,3 +431,90 @@ def test_a_failure_inside_the_tracer_never_breaks_the_users_code(xy, monkeypatch
     with pytest.raises(ZeroDivisionError):  # the user's own exception is never hidden
         with leakkit.trace():
             1 / 0
+
+
+# ------------------------------------------------------------------ pause and resume
+def test_nothing_is_recorded_while_paused_and_the_patches_are_off(xy):
+    X, y = xy
+    before = _snapshot()
+    df = pd.DataFrame(X, columns=list("abcde"))
+    with leakkit.trace() as t:
+        StandardScaler().fit(X)
+        t.pause()
+        assert t.paused
+        assert all(before[k] is v for k, v in _snapshot().items())  # paused code runs untraced
+        Z = StandardScaler().fit_transform(X)                          # a leak made while paused...
+        Z_tr, Z_te, a, b = train_test_split(Z, y, random_state=0)
+        LogisticRegression().fit(Z_tr, a).score(Z_te, b)
+        df.fillna(df.mean())
+        t.pause()  # pausing again does nothing
+        t.resume()
+        assert not t.paused and isinstance(vars(LogisticRegression)["fit"], _patching._TracedMethod)
+        t.resume()  # resuming again does nothing
+        StandardScaler().fit(X[:30])
+    assert [f.n_rows for f in t.fits if f.outermost] == [200, 30]
+    assert t.splits == [] and t.predictions == [] and t.statistics == []
+    assert t.findings == [] and t.coverage == []  # ...is not reported
+    assert all(before[k] is v for k, v in _snapshot().items())
+
+
+def test_a_leak_straddling_a_pause_is_still_found(xy):
+    X, y = xy
+    with leakkit.trace() as t:
+        Z = StandardScaler().fit_transform(X)   # recorded
+        t.pause()
+        print("between cells")                 # nothing traced here
+        t.resume()
+        Z_tr, Z_te, a, b = train_test_split(Z, y, random_state=0)
+        LogisticRegression().fit(Z_tr, a).score(Z_te, b)
+    assert checks(t) == ["fit_before_split"]
+    assert t.findings[0].evidence["n_held_out_seen"] == 50
+
+
+def test_a_paused_trace_leaves_other_open_traces_recording(xy):
+    X, y = xy
+    with leakkit.trace() as outer:
+        with leakkit.trace() as inner:
+            outer.pause()
+            Z = StandardScaler().fit_transform(X)
+            Z_tr, Z_te, a, b = train_test_split(Z, y, random_state=0)
+            LogisticRegression().fit(Z_tr, a).score(Z_te, b)
+            assert isinstance(vars(LogisticRegression)["fit"], _patching._TracedMethod)  # inner still patched
+        assert outer.paused
+        assert not isinstance(vars(LogisticRegression)["fit"], _patching._TracedMethod)  # nobody records now
+        outer.resume()
+        StandardScaler().fit(X)
+    assert checks(inner) == ["fit_before_split"]
+    assert checks(outer) == [] and [f.estimator for f in outer.fits if f.outermost] == ["StandardScaler"]
+
+
+def test_a_model_class_defined_while_paused_is_traced_after_resume(xy):
+    X, y = xy
+    with leakkit.trace() as t:
+        t.pause()
+
+        class Stump:  # a duck-typed model defined while paused (in a notebook: between cells)
+            def fit(self, X, y):
+                self.m_ = float(np.mean(np.asarray(y)))
+                return self
+
+            def predict(self, X):
+                return np.full(len(X), self.m_ > 0.5, dtype=int)
+
+        t.resume()
+        Z = StandardScaler().fit_transform(X)
+        Z_tr, Z_te, a, b = train_test_split(Z, y, random_state=0)
+        Stump().fit(Z_tr, a).predict(Z_te)
+    assert "Stump" in {f.estimator for f in t.fits}
+    assert checks(t) == ["fit_before_split"]
+
+
+def test_pause_and_resume_outside_the_block_are_refused(xy):
+    t = leakkit.trace()
+    with pytest.raises(RuntimeError, match=r"pause\(\): this trace is not open"):
+        t.pause()
+    with t:
+        t.pause()
+    with pytest.raises(RuntimeError, match=r"resume\(\): this trace is not open"):
+        t.resume()
+    assert not t.paused and _patching._active == [] and _patching._patches == []

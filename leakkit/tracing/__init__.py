@@ -15,7 +15,13 @@ How rows are followed
 Each row is known by its content fingerprint (:mod:`leakkit._rows`). A transform's output
 rows are linked, by position, to the input rows they came from, so when a split runs on
 the output of a fit the tracer still knows which original rows are held out, and which
-fits saw them. Links also run through element-wise re-expressions of an output
+fits saw them. Raw data is never taken for a derived output: an output's columns that are
+unchanged copies of its input's (a selector's kept columns, a ``ColumnTransformer``'s
+passthrough, an identity ``FunctionTransformer``) carry nothing; data that is itself a
+recorded output is not matched by column to another output; and a row derived from a
+statistic counts as such in a DataFrame only at the index label it was derived at (a lagged
+window can equal a centred one a few rows away). So a notebook that shows the wrong way,
+then the right way, on the same data, in one long trace, is judged like each part alone. Links also run through element-wise re-expressions of an output
 (``astype``, ``np.round``, ``clip``, ``np.log1p``, ``np.sqrt``...; recognised by value, and
 never when the raw input re-expressed alike would match as well), through columns written
 back into a frame, and from a frame holding some of a split frame's columns.
@@ -78,11 +84,13 @@ What is a leak
 * ``fit_saw_held_out`` (LK102): held-out rows were scored by, or through, a fit that saw them.
 * ``duplicates_across_split`` (LK103): identical rows on both sides of a split.
 * ``outliers_removed_before_split`` (LK104): a detector fitted on all rows chose the rows kept.
-* ``test_reuse`` (LK105, a warning): the same held-out rows scored by several models or settings.
+* ``test_reuse`` (LK105, a warning): the same held-out rows scored by several settings (model
+  classes and hyperparameters, preprocessing steps set differently); the same model prepared
+  differently (the wrong way, then the right way) is one setting.
 * ``statistic_saw_held_out`` (LK106): a pandas/numpy statistic read held-out rows and reached
   the model's data.
 * ``no_held_out`` (LK107): every score was computed on rows the model was fitted on (a fail
-  when a split was made and ignored, a warning when none was made).
+  when a split was made and ignored, judged split by split; a warning when none was made).
 
 Splits made inside an estimator's own ``fit`` (``TargetEncoder``'s cross-fitting, early
 stopping) are internal and not evaluations; scoring many candidates inside a search object

@@ -182,11 +182,13 @@ def _reconstruct_parallel(trace: Any) -> None:
             trace._gap("worker_processes", what, "fits ran in worker processes: the folds were recorded, the fits "
                                                  "were not", len(s.folds))
             continue
-        from ._estimators import _config, _label, _requires_fit
+        from ._estimators import _label, _requires_fit, _setting
 
         trace._gap("worker_processes", what, "fits ran in worker processes: each fold's training and test rows "
                                              "were recorded from the caller, the steps inside each fit were not",
                    len(s.folds))
+        setting = _setting(est, [trace._fit_est[f] for f in sorted(s.taint) if f in trace._fit_est],
+                           any(not isinstance(trace._records.get(f), FitRecord) for f in s.taint))
         for tr, te in s.folds:
             fit = FitRecord(id=trace._next_id(), estimator=_label(est), method="fit", n_rows=len(tr), outermost=True,
                             parent=None, inside_search=False, rows=s.rows[tr], taint=s.taint,
@@ -195,8 +197,8 @@ def _reconstruct_parallel(trace: Any) -> None:
             trace._add(fit)
             trace.predictions.append(PredictRecord(
                 id=trace._next_id(), estimator=_label(est), est=None, method="score", rows=s.rows[te],
-                history=frozenset({fit.id}) | s.taint, model_fit=fit.id, time=s.time + 2e-9, config=_config(est),
-                owner=id(est)))
+                history=frozenset({fit.id}) | s.taint, model_fit=fit.id, time=s.time + 2e-9, config=setting[0],
+                preprocessing=setting[1:], owner=id(est)))
         s.estimator = None  # type: ignore[attr-defined]
 
 
@@ -258,8 +260,7 @@ def analyse(trace: Any, final: bool = True) -> tuple[list, list]:
     the trace. Returns (findings, evaluations)."""
     from . import _rules
 
-    if final:
-        _reconstruct_parallel(trace)
+    _reconstruct_parallel(trace)  # also while the block runs: a live reader sees parallel work too
     recorded = [s for s in trace.splits if s.kind != "inferred"]
     resolve = trace._resolve
     if resolve is None or not trace._closed:

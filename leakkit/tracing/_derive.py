@@ -48,8 +48,9 @@ def derive(trace: Any, X: Any, rows: np.ndarray) -> None:
 
 # --------------------------------------------------------------------------------------
 def _register(trace: Any, rows: np.ndarray, parents: np.ndarray | None, changed: np.ndarray | None,
-              groups: list[tuple], placements: dict, uses: dict, weak: set) -> None:
-    """Link derived rows to their raw rows, carrying the statistics that explain them."""
+              groups: list[tuple], placements: dict, uses: dict, weak: set, labels: Any = None) -> None:
+    """Link derived rows to their raw rows, carrying the statistics that explain them
+    (``labels``: the derived frame's index, when it is a frame with unique labels)."""
     recs = trace._records
     for sid, parts in placements.items():
         rec = recs[sid]
@@ -78,7 +79,7 @@ def _register(trace: Any, rows: np.ndarray, parents: np.ndarray | None, changed:
         taint.add(alt.id)
     if taint:
         trace._outputs.append(_Output(rows=rows, parents=parents, taint=frozenset(taint), changed=changed,
-                                      statistic=True))
+                                      statistic=True, labels=labels))
 
 
 def _distinct(recs: dict, group: tuple) -> list:

@@ -285,7 +285,7 @@ class _Frame:
         from ._derive import _register
 
         _register(self.trace, self.rows, parents if parents is not None else None, changed, list(dict.fromkeys(groups)),
-                  placements, uses, weak)
+                  placements, uses, weak, labels=self.labels)
 
     def wide_parents(self, names: list, keep: list, Hp: np.ndarray) -> np.ndarray | None:
         """The raw rows of this frame as full rows of a recorded frame (a statistic's input,

@@ -88,7 +88,8 @@ def _dispatch(est: Any, name: str, bound: Any, args: tuple, kwargs: dict) -> Any
         stack.pop()
     try:
         for t, p in zip(tracers, pre):
-            _safely(t, t._after, est, name, X, y, result, outer, p)
+            if t in _active:  # not paused (or ended) while the call ran
+                _safely(t, t._after, est, name, X, y, result, outer, p)
     finally:
         if outer:
             _local.fold_hint = None
@@ -231,5 +232,6 @@ def dispatch_stat(recorder: Any, orig: Any, args: tuple, kwargs: dict) -> Any:
     finally:
         _local.in_stat = False
     for t in tracers:
-        _safely(t, t._statistic, recorder, args, kwargs, result)
+        if t in _active:
+            _safely(t, t._statistic, recorder, args, kwargs, result)
     return result

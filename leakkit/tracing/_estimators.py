@@ -23,6 +23,81 @@ def _config(est: Any) -> str:
         return f"{type(est).__name__}@{id(est)}"
 
 
+def _leaves(est: Any) -> list:
+    """The estimators a composite is made of (Pipeline steps, ColumnTransformer and
+    FeatureUnion parts, recursively), in order; ``[est]`` for any other estimator; nothing
+    for ``"passthrough"``, ``"drop"`` or None."""
+    if est is None or isinstance(est, str):
+        return []
+    try:
+        for attr in ("steps", "transformer_list"):
+            parts = getattr(est, attr, None)
+            if isinstance(parts, list) and parts and all(isinstance(p, tuple) and len(p) >= 2 for p in parts):
+                return [leaf for p in parts for leaf in _leaves(p[1])]
+        parts = getattr(est, "transformers", None)
+        if isinstance(parts, list) and all(isinstance(p, tuple) and len(p) >= 2 for p in parts):
+            return [leaf for p in parts for leaf in _leaves(p[1])] + _leaves(getattr(est, "remainder", None))
+    except Exception:  # noqa: BLE001 - an odd object is one estimator
+        pass
+    return [est]
+
+
+def _params_of(est: Any) -> str:
+    """An estimator's settings: ``_config`` for scikit-learn-style objects, else its public
+    attributes of simple types (a duck-typed model's ``depth=3``)."""
+    if callable(getattr(est, "get_params", None)):
+        return _config(est)
+    try:
+        items = sorted((k, repr(v)) for k, v in vars(est).items()
+                       if not k.startswith("_") and not k.endswith("_")
+                       and (v is None or isinstance(v, (str, int, float, bool))))
+    except TypeError:
+        return f"{type(est).__name__}@{id(est)}"
+    return f"{type(est).__name__}({items!r})"
+
+
+def _setting(model: Any, upstream: list, by_hand: bool = False) -> tuple[str, tuple, bool]:
+    """What was chosen when ``model`` was built, for telling settings apart on a reused test
+    set: (the predictor's settings, the settings of the learning preprocessing steps: those
+    inside ``model`` and the ``upstream`` estimators whose output it was fitted on, whether
+    some preprocessing was done by hand with pandas/numpy statistics). Where preprocessing
+    was fitted (outside or in a Pipeline) and which columns each step reads are not part of
+    it; stateless steps (``FunctionTransformer``) neither."""
+    leaves = _leaves(model) or [model]
+    prep = leaves[:-1] + [leaf for e in upstream for leaf in _leaves(e)]
+    steps = tuple(sorted((type(p).__name__, _params_of(p)) for p in prep if _requires_fit(p)))
+    return _params_of(leaves[-1]), steps, bool(by_hand)
+
+
+def same_setting(a: tuple, b: tuple) -> bool:
+    """Two settings (see :func:`_setting`) are one when their predictors agree, every kind of
+    preprocessing step both have is set alike, and a kind of step only one of them has
+    stands for preprocessing the other did by hand (a Pipeline's ``SimpleImputer`` for a
+    ``fillna(df.mean())``): the same model, prepared differently, not a choice of settings.
+
+    >>> lr = ("LogisticRegression(C=1)", (), False)
+    >>> same_setting(lr, ("LogisticRegression(C=1)", (("StandardScaler", "s"),), False))
+    False
+    >>> same_setting(("LogisticRegression(C=1)", (), True), ("LogisticRegression(C=1)", (("StandardScaler", "s"),), False))
+    True
+    >>> same_setting(lr, ("LogisticRegression(C=10)", (), False))
+    False
+    """
+    if a[0] != b[0]:
+        return False
+    ka, kb = _by_kind(a[1]), _by_kind(b[1])
+    if any(ka[k] != kb[k] for k in ka.keys() & kb.keys()):
+        return False
+    return (not (ka.keys() - kb.keys()) or b[2]) and (not (kb.keys() - ka.keys()) or a[2])
+
+
+def _by_kind(prep: tuple) -> dict:
+    out: dict = {}
+    for kind, params in prep:
+        out.setdefault(kind, set()).add(params)
+    return out
+
+
 _REQUIRES_FIT: dict[type, bool] = {}
 
 

@@ -39,6 +39,7 @@ def build_resolver(outputs: list, links: list, splits: list, frames: dict) -> Ca
     all_children = _unique(np.concatenate(children)) if children else _EMPTY
     split_keys = {s.frame_key for s in splits if s.frame_key is not None and not s.internal and s.frame_key in frames}
     raw_parts: list[np.ndarray] = []
+    roots_parts: list[np.ndarray] = []  # rows of split frames that are not derived: roots, never aliased
     aliases: list[tuple[np.ndarray, np.ndarray]] = []
     items = list(frames.items())
     for skey in split_keys:
@@ -47,6 +48,7 @@ def build_resolver(outputs: list, links: list, splits: list, frames: dict) -> Ca
         derived = _contains(s_fp, all_children).mean() >= 0.5
         if not derived:
             raw_parts.append(s_fp)
+            roots_parts.append(s_fp)
         pos = {n: i for i, n in enumerate(snames)}
         sset = set(snames)
         for key, (names, H, _) in items:
@@ -71,8 +73,12 @@ def build_resolver(outputs: list, links: list, splits: list, frames: dict) -> Ca
         for a, b in zip(child[keep].tolist(), par[keep].tolist()):
             if a != b and a not in parent:
                 parent[a] = b
+    split_roots = _unique(np.concatenate(roots_parts)) if roots_parts else _EMPTY
     for child, par in aliases:
-        for a, b in zip(child.tolist(), par.tolist()):
+        # A raw split frame's own rows stay roots: mapping them onto a narrower frame's rows
+        # (which map back onto them) would make a cycle.
+        keep = ~_contains(child, split_roots)
+        for a, b in zip(child[keep].tolist(), par[keep].tolist()):
             if a != b and a not in parent:
                 parent[a] = b
     return _resolver_of(parent)
@@ -107,8 +113,9 @@ def _resolver_of(parent: dict[int, int]) -> Callable[[np.ndarray], np.ndarray]:
     return resolve
 
 
-def taint_of(fps: np.ndarray | None, outputs: list) -> frozenset:
-    """Everything carried by the rows among ``fps`` that some output changed."""
+def taint_of(fps: np.ndarray | None, outputs: list, labels: Any = None) -> frozenset:
+    """Everything carried by the rows among ``fps`` that some output changed. ``labels``: the
+    index labels of the data ``fps`` are the rows of, when it is a pandas object."""
     if fps is None or not outputs:
         return frozenset()
     out: set = set()
@@ -118,11 +125,37 @@ def taint_of(fps: np.ndarray | None, outputs: list) -> frozenset:
         hit = _contains(fps, o.sorted_rows)
         # A transform's output row anywhere in the data carries its fit. A row derived from a
         # statistic can coincide with another statistic's derived row (two training folds'
-        # group means agree on a small group): such data carries it only when most of its rows
-        # are among that statistic's derived rows (the data itself, or a part of it).
-        if hit.any() if not o.statistic else hit.sum() >= 0.5 * min(len(fps), len(o.sorted_rows)):
-            out |= o.taint
+        # group means agree on a small group; a centred window and a lagged one are the same
+        # mean a few rows apart): such data carries it only when most of its rows are among
+        # that statistic's derived rows (the data itself, or a part of it), at the same labels.
+        if not o.statistic:
+            if hit.any():
+                out |= o.taint
+            continue
+        need = 0.5 * min(len(fps), len(o.sorted_rows))
+        if hit.sum() < need or not need:
+            continue
+        if labels is not None and o.labels is not None and hit.sum() < 0.99 * min(len(fps), len(o.sorted_rows)):
+            hit = hit & _same_labels(fps, labels, o)
+            if hit.sum() < need:
+                continue
+        out |= o.taint
     return frozenset(out)
+
+
+def _same_labels(fps: np.ndarray, labels: Any, o: Any) -> np.ndarray:
+    """Which rows sit, at their index label, where the output ``o`` has the same row. Data
+    mostly labelled outside ``o``'s labels (relabelled since) is not judged by label: all True."""
+    try:
+        pos = o.labels.get_indexer(labels)
+    except Exception:  # noqa: BLE001 - labels that cannot be compared
+        return np.ones(len(fps), dtype=bool)
+    found = pos >= 0
+    if found.mean() < 0.5:
+        return np.ones(len(fps), dtype=bool)
+    same = np.zeros(len(fps), dtype=bool)
+    same[found] = o.rows[pos[found]] == fps[found]
+    return same
 
 
 def _as_float(X: Any) -> np.ndarray | None:

@@ -121,8 +121,9 @@ def _undo(down_to: int = 0) -> list[str]:
     return left
 
 
-def install(namespaces: list[dict]) -> None:
-    """Patch everything (the first trace to open). Rolls back on an unexpected failure."""
+def install(namespaces: list[dict], *, reset_budget: bool = True) -> None:
+    """Patch everything (the first trace to open or resume). Rolls back on an unexpected
+    failure. ``reset_budget``: a new trace (not one resumed) starts a new copy budget."""
     from . import _stats
 
     with _lock:
@@ -132,7 +133,8 @@ def install(namespaces: list[dict]) -> None:
             _patch_sklearn()
             _patch_ducks(namespaces)
             _patch_train_test_split()
-            _stats.reset_budget()
+            if reset_budget:
+                _stats.reset_budget()
             for owner, name, make in _stats.patch_targets():
                 if name in vars(owner):
                     _wrapper_for(owner, name, make)

@@ -93,9 +93,10 @@ class PredictRecord:
     history: frozenset
     model_fit: int | None = None
     time: float = 0.0
-    config: str | None = None
+    config: str | None = None  # the predictor's settings
     owner: int = 0  # which estimator object scored (stable while the block runs)
     supervised: bool = True  # a classifier's or regressor's prediction (an evaluation)
+    preprocessing: tuple = ()  # (learning steps it went through, some done by hand?): see test_reuse
 
     def to_dict(self) -> dict:
         return {"id": self.id, "estimator": self.estimator, "method": self.method, "n_rows": int(len(self.rows)),
@@ -189,6 +190,7 @@ class _Output:
     source: Any = None  # the input it came from, while the block runs
     changed: Any = None  # which rows carry the taint (default: rows that differ from their parents)
     statistic: bool = False  # derived from statistics: carried only by data mostly made of these rows
+    labels: Any = None  # a derived frame's index labels, same positions as ``rows`` (while the block runs)
 
     def __post_init__(self) -> None:
         from ._util import _unique

@@ -12,7 +12,6 @@ the split and its index, and returns findings; the others read what those collec
 """
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 import numpy as np
@@ -280,15 +279,6 @@ def declared_duplicates(ctx: Any) -> list[Finding]:
     return out
 
 
-def _config_of(p: Any) -> str:
-    if p.config is not None:
-        return p.config
-    from ._estimators import _config
-
-    est = p.est() if isinstance(p.est, weakref.ref) else p.est
-    return _config(est) if est is not None else f"{p.estimator}@{p.owner}"
-
-
 def test_reuse(ctx: Any) -> list[Finding]:
     """The same held-out rows scored by many models or settings (a warning: picking the
     best of them on these rows makes its score optimistic)."""
@@ -309,18 +299,11 @@ def test_reuse(ctx: Any) -> list[Finding]:
             )]
         if len({(p.owner, p.model_fit) for p in preds}) < ctx.test_reuse_min_configs:
             continue
-        # A model refitted in place (set_params, then fit) counts once per fit.
-        fits_of: dict[int, set] = {}
-        for p in preds:
-            fits_of.setdefault(p.owner, set()).add(p.model_fit)
-        configs: dict[Any, str] = {}
-        for p in preds:
-            key = _config_of(p) if len(fits_of[p.owner]) == 1 else (p.owner, p.model_fit)
-            configs.setdefault(key, p.estimator)
+        configs = _settings(preds)
         if len(configs) < ctx.test_reuse_min_configs:
             continue
         s = pool["split"]
-        names = sorted(set(configs.values()))
+        names = sorted({name for _, name in configs})
         return [Finding(
             "test_reuse", "warn",
             f"The held-out rows of {s.splitter} were scored by {len(configs)} different models or settings "
@@ -333,6 +316,23 @@ def test_reuse(ctx: Any) -> list[Finding]:
 
 
 test_reuse.__test__ = False  # type: ignore[attr-defined] - not a pytest test
+
+
+def _settings(preds: list) -> list[tuple[tuple, str]]:
+    """The distinct settings among the models that scored, each with a model's name. Models
+    set alike are one setting even when fitted differently (a leaky and an honest version of
+    the same model, a step moved into a Pipeline, a model refitted on other columns): only a
+    choice among settings (hyperparameters, model families, preprocessing steps set
+    differently) can be picked on the held-out rows. Settings are noted when each model
+    scores, so a model refitted with ``set_params`` counts once per setting."""
+    from ._estimators import same_setting
+
+    out: list[tuple[tuple, str]] = []
+    for p in preds:
+        setting = (p.config if p.config is not None else f"{p.estimator}@{p.owner}",) + (tuple(p.preprocessing) or ((), False))
+        if not any(same_setting(setting, s) for s, _ in out):
+            out.append((setting, p.estimator))
+    return out
 
 
 def _was_validation(ctx: Any, pool: dict) -> bool:
@@ -356,34 +356,60 @@ def _was_validation(ctx: Any, pool: dict) -> bool:
 
 
 def no_held_out(ctx: Any, evaluations: list) -> list[Finding]:
-    """Every evaluation scored only rows its own model was fitted on. A fail when the block
-    made a split (its held-out rows were made, then never scored); a warning when it made
-    none (the block may only fit a model for use)."""
+    """Scores computed only on rows their own model was fitted on. A fail for a split whose
+    held-out rows were never scored after it while the models evaluated after it scored
+    only their training rows (a split made, then ignored: judged split by split, so an
+    honest evaluation earlier in a long session does not hide it); a warning when the block
+    made no split at all and every score was on training rows (it may only fit a model for
+    use)."""
     preds = {p.id: p for p in ctx.trace.predictions}
     known = [e for e in evaluations if e.n_held_out is not None and _counts(preds.get(e.prediction))]
-    # Held-out rows of a recorded split that were scored count, even by a model that saw them
-    # (fit_saw_held_out says so): the held-out set was used, not ignored.
-    if not known or any(e.held_out or (e.split is not None and e.split != HAND_SPLIT) for e in known):
+    if not known:
         return []
-    splits = [s for s in ctx.trace.splits if not s.internal and s.kind != "inferred"]
-    names = sorted({f"{e.predictor}.{e.method}" for e in known})
-    n = len(known)
-    if splits:
-        held = ", ".join(dict.fromkeys(s.splitter for s in splits))
+    splits = sorted((s for s in ctx.trace.splits if not s.internal and s.kind != "inferred"), key=lambda s: s.time)
+    if not splits:
+        if any(e.held_out for e in known):
+            return []
+        names = sorted({f"{e.predictor}.{e.method}" for e in known})
         return [Finding(
-            "no_held_out", "fail",
-            f"Every score in this block ({n} evaluation(s): {', '.join(names)}) was computed on rows the model had "
-            f"been fitted on; the held-out rows of {held} were never scored. A score on training rows measures "
-            f"memory, not prediction: fit on the training rows only and score the held-out rows.",
-            evidence={"n_evaluations": n, "predictors": names, "splitter": held},
+            "no_held_out", "warn",
+            f"Every score in this block ({len(known)} evaluation(s): {', '.join(names)}) was computed on rows the "
+            f"model had been fitted on, and nothing was held out. If this is an evaluation, it measures memory, not "
+            f"prediction: split first (train_test_split) or cross-validate, and score rows the model never saw.",
+            evidence={"n_evaluations": len(known), "predictors": names, "splitter": None},
         )]
-    return [Finding(
-        "no_held_out", "warn",
-        f"Every score in this block ({n} evaluation(s): {', '.join(names)}) was computed on rows the model had been "
-        f"fitted on, and nothing was held out. If this is an evaluation, it measures memory, not prediction: split "
-        f"first (train_test_split) or cross-validate, and score rows the model never saw.",
-        evidence={"n_evaluations": n, "predictors": names, "splitter": None},
-    )]
+    out = []
+    for s in splits:
+        after = [e for e in known if preds[e.prediction].time > s.time]
+        # Held-out rows of a recorded split that were scored count, even by a model that saw
+        # them (fit_saw_held_out says so): the held-out set was used, not ignored.
+        if not after or any(e.held_out or (e.split is not None and e.split != HAND_SPLIT) for e in after):
+            continue
+        if _held_out_scored_after(ctx, s):
+            continue
+        names = sorted({f"{e.predictor}.{e.method}" for e in after})
+        out.append(Finding(
+            "no_held_out", "fail",
+            f"Every score after {s.splitter} ({len(after)} evaluation(s): {', '.join(names)}) was computed on rows "
+            f"the model had been fitted on; the held-out rows of {s.splitter} were never scored. A score on training "
+            f"rows measures memory, not prediction: fit on the training rows only and score the held-out rows.",
+            evidence={"n_evaluations": len(after), "predictors": names, "splitter": s.splitter},
+        ))
+    return out[:1]  # one split ignored is the finding; more of them say the same
+
+
+def _held_out_scored_after(ctx: Any, s: Any) -> bool:
+    """Whether any prediction made after split ``s`` scored some of its held-out rows."""
+    ix = ctx.indexes.get(s.id)
+    if ix is None:
+        return False
+    held = np.any(ix.held_only, axis=0) if ix.held_only else np.zeros(len(ix.uniq), dtype=bool)
+    for p in ctx.trace.predictions:
+        if p.time > s.time:
+            pos = ix.positions(ctx.pred_roots[p.id], min_found=0.0)
+            if pos is not None and held[pos].any():
+                return True
+    return False
 
 
 def _counts(p: Any) -> bool:

@@ -15,10 +15,14 @@ from .._rows import n_rows
 from . import _patching as P
 from ._lineage import taint_of
 from ._records import CoverageGap, FitRecord, PredictRecord, SplitRecord, StatRecord, _Output
-from ._estimators import _check_held_out_part, check_options, _config, _is_outlier_detector, _label, _requires_fit, _supervised
+from ._estimators import (_check_held_out_part, _is_outlier_detector, _label, _requires_fit, _setting, _supervised,
+                          check_options)
 from ._rowbook import RowBook
 
 __all__ = ["Trace", "CoverageError"]
+
+
+_NOT_FINGERPRINTED = "rows of this type could not be fingerprinted: fits, splits and scores on it were not followed"
 
 
 class CoverageError(RuntimeError):
@@ -65,12 +69,16 @@ class Trace:
         self._derived: dict[int, Any] = {}  # objects already checked for derived data (while the block runs)
         self._derived_keys: set[int] = set()  # frames found derived from statistics
         self._y_names: set = set()  # names of the targets passed to fits and splits
+        self._fit_est: dict[int, Any] = {}  # fit id -> its estimator (while the block runs)
+        self._settings: dict[tuple, tuple] = {}  # (id(model), fit id) -> its setting (while the block runs)
         self._book = RowBook(P._local)
         self._findings: list | None = None
         self._evaluations: list | None = None
         self._resolve: Any = None  # kept when the block ends
+        self._live_cache: Any = None  # (signature, (findings, evaluations)) while the block runs
         self._gaps: dict[tuple, list] = {}  # (kind, what) -> [count, detail]
         self._active = False
+        self._paused = False
         self._closed = False
         self._thread: int | None = None
         self._ids = 0
@@ -117,37 +125,92 @@ class Trace:
         self.splits.append(rec)
         self._invalidate()
 
-    # ---- context manager -------------------------------------------------------------
+    # ---- context manager ------------------------------------------------------------
     def __enter__(self) -> "Trace":
         if self._active or self._closed:
             raise RuntimeError("This trace was already used; open a new one with leakkit.trace().")
-        namespaces = P.caller_namespaces(2)
+        self._start(P.caller_namespaces(2), new=True)
+        self._active = True
+        return self
+
+    def _start(self, namespaces: list[dict], *, new: bool) -> None:
         with P._lock:
             if not P._active:
-                P.install(namespaces)
+                P.install(namespaces, reset_budget=new)
             else:
                 P.patch_namespace(namespaces)
             P._active.append(self)
         self._thread = threading.get_ident()
-        self._active = True
-        return self
 
-    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+    def _stop(self) -> None:
+        """Leave the open traces; the last one to leave takes the patches off."""
         with P._lock:
             if self in P._active:
                 P._active.remove(self)
             for what, why in P._unpatchable.items():
-                self._gap("unpatchable", what, why)
+                if ("unpatchable", what) not in self._gaps:  # once, however often it pauses
+                    self._gap("unpatchable", what, why)
             if not P._active:
                 left = P.uninstall()
                 for what in left:
                     self._gap("unpatchable", what, "was wrapped again by other code inside the block; "
                                                     "that wrapper was left in place")
+
+    def pause(self) -> None:
+        """Stop recording, without ending the trace, until :meth:`resume`.
+
+        Nothing that runs while the trace is paused is recorded (fits, splits, scores,
+        statistics); what was recorded before is kept, and ``findings`` can still be read.
+        When no other trace is open, the patches are taken off while paused, so paused code
+        runs exactly as without the tracer. Pausing a paused trace does nothing. Use it
+        around work that must not count (a leak made on purpose, to measure it), or between
+        the cells of a notebook (``%load_ext leakkit`` does).
+
+        Raises ``RuntimeError`` outside the ``with`` block.
+
+        >>> import numpy as np
+        >>> from sklearn.preprocessing import StandardScaler
+        >>> import leakkit
+        >>> X = np.random.default_rng(0).normal(size=(50, 2))
+        >>> with leakkit.trace() as t:
+        ...     _ = StandardScaler().fit(X)
+        ...     t.pause()
+        ...     _ = StandardScaler().fit(X[:20])     # not recorded
+        ...     t.resume()
+        ...     _ = StandardScaler().fit(X[:30])
+        >>> [f.n_rows for f in t.fits if f.outermost], t.paused
+        ([50, 30], False)
+        """
+        if not self._active:
+            raise RuntimeError("pause(): this trace is not open; call it inside `with leakkit.trace() as t:`.")
+        if self._paused:
+            return
+        self._stop()
+        self._paused = True
+
+    def resume(self) -> None:
+        """Record again after :meth:`pause` (in the thread that resumes it; see :meth:`pause`).
+        Resuming a trace that is recording does nothing. Raises ``RuntimeError`` outside the
+        ``with`` block."""
+        if not self._active:
+            raise RuntimeError("resume(): this trace is not open; call it inside `with leakkit.trace() as t:`.")
+        if not self._paused:
+            return
+        self._start(P.caller_namespaces(2), new=False)
+        self._paused = False
+
+    @property
+    def paused(self) -> bool:
+        """True between :meth:`pause` and :meth:`resume`."""
+        return self._paused
+
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        self._stop()
         self._active = False
+        self._paused = False
         self._closed = True
         for what, n in self._book.not_fingerprinted.items():
-            self._gap("not_fingerprinted", what, "rows of this type could not be fingerprinted: fits, "
-                                                  "splits and scores on it were not followed", n)
+            self._gap("not_fingerprinted", what, _NOT_FINGERPRINTED, n)
         try:
             self._finish()
         except Exception:
@@ -166,17 +229,19 @@ class Trace:
         from ._analysis import analyse
 
         analyse(self)
-        for p in self.predictions:  # the estimators go; a weak reference tells their settings while alive
+        for p in self.predictions:  # the estimators go (their settings were noted when they scored)
             if p.est is not None:
                 try:
                     p.est = weakref.ref(p.est)
                 except TypeError:
-                    p.config, p.est = _config(p.est), None
+                    p.est = None
+        self._fit_est.clear()
+        self._settings.clear()
         self._book.release()
         self._stat_data.clear()
         self._derived.clear()
         for o in self._outputs:
-            o.values = o.source = None
+            o.values = o.source = o.labels = None
 
     def _invalidate(self) -> None:
         self._findings = None
@@ -202,8 +267,16 @@ class Trace:
         self._gap("other_threads", "thread other than the one that opened the trace",
                   "calls made in other threads are not recorded by this trace")
 
-    def _taint_of(self, fps: np.ndarray | None) -> frozenset:
-        return taint_of(fps, self._outputs)
+    def _taint_of(self, fps: np.ndarray | None, X: Any = None) -> frozenset:
+        labels = getattr(X, "index", None) if isinstance(X, (pd.DataFrame, pd.Series)) else None
+        if labels is not None and (fps is None or len(labels) != len(fps) or not labels.is_unique):
+            labels = None
+        return taint_of(fps, self._outputs, labels)
+
+    def _is_output(self, rows: np.ndarray) -> bool:
+        """Whether ``rows`` are exactly the rows of a recorded output, in order."""
+        return any(o.parents is not None and len(o.rows) == len(rows) and np.array_equal(o.rows, rows)
+                   for o in self._outputs)
 
     def _add(self, rec: Any) -> None:
         self._records[rec.id] = rec
@@ -223,7 +296,7 @@ class Trace:
             rows, _ = self._book.fingerprint(X)
             if outer:
                 self._derive(X, rows)
-            taint = self._taint_of(rows)
+            taint = self._taint_of(rows, X)
         rec = FitRecord(
             id=self._next_id(), estimator=_label(est), method=name, n_rows=n_rows(X), outermost=outer,
             parent=parent, inside_search=inside_search, rows=rows, taint=taint,
@@ -249,6 +322,8 @@ class Trace:
                 state = frozenset(s for s in state if s != rec.id) | rec.taint
             self._state[id(est)] = parent_state | state
             self._own_fit[id(est)] = rec.id if rec.rows is not None else rec.parent
+            if rec.rows is not None:
+                self._fit_est[rec.id] = est
             if name in ("fit_transform", "fit_resample") and (outer or self.detail == "all"):
                 out = result[0] if name == "fit_resample" and isinstance(result, tuple) else result
                 self._record_output(X, out, self._state[id(est)], same_rows=name == "fit_transform")
@@ -268,15 +343,34 @@ class Trace:
         if rows is None:
             return
         self._derive(X, rows)
-        history = state | self._taint_of(rows)
+        history = state | self._taint_of(rows, X)
         model_fit = self._own_fit.get(id(est))
         if model_fit is None:
             self._gap("fitted_outside", _label(est), "scored rows with a model fitted before the block: what it "
                                                      "was fitted on is unknown")
+        predictor, *prep = self._setting_of(est, model_fit, history)
         self.predictions.append(PredictRecord(
             id=self._next_id(), estimator=_label(est), est=est, method=name, rows=rows,
             history=history, model_fit=model_fit, time=self._now(), owner=id(est), supervised=_supervised(est),
+            config=predictor, preprocessing=tuple(prep),
         ))
+
+    def _setting_of(self, est: Any, model_fit: int | None, history: frozenset) -> tuple:
+        """The settings of the model as it scores (once per fit of it): see ``_setting``."""
+        key = (id(est), model_fit)
+        hit = self._settings.get(key)
+        if hit is None:
+            P._local.busy = True
+            try:
+                upstream = [self._fit_est[f] for f in sorted(history) if f != model_fit and f in self._fit_est]
+                by_hand = any(isinstance(self._records.get(f), StatRecord) for f in history)
+                hit = _setting(est, upstream, by_hand)
+            except Exception:  # noqa: BLE001 - an odd estimator is a setting of its own
+                hit = (f"{_label(est)}@{id(est)}:{model_fit}", (), False)
+            finally:
+                P._local.busy = False
+            self._settings[key] = hit
+        return hit
 
     def _state_of_fit(self, fit_id: int) -> frozenset:
         rec = self._records.get(fit_id)
@@ -292,9 +386,16 @@ class Trace:
             return
         in_fps, _ = self._book.fingerprint(X)
         parents = in_fps if (same_rows and in_fps is not None and len(in_fps) == len(out_fps)) else None
-        taint = state | self._taint_of(in_fps)
+        taint = state | self._taint_of(in_fps, X)
         dense = isinstance(out, (np.ndarray, pd.DataFrame)) and getattr(out, "ndim", 0) == 2
-        self._outputs.append(_Output(rows=out_fps, parents=parents, taint=taint, digests=self._book.digests(out),
+        digests = ()
+        if parents is not None:
+            # Output columns that are unchanged copies of input columns (a selector's kept
+            # columns, a ColumnTransformer's passthrough, an identity FunctionTransformer) are
+            # raw data: finding them in other data says nothing about this fit.
+            raw = set(self._book.digests(X))
+            digests = tuple(d for d in self._book.digests(out) if d not in raw)
+        self._outputs.append(_Output(rows=out_fps, parents=parents, taint=taint, digests=digests,
                                      values=out if dense and parents is not None else None,
                                      source=X if dense and parents is not None else None))
 
@@ -314,10 +415,12 @@ class Trace:
             self._gap("not_fingerprinted", f"{label} on a {type(X).__name__}", "the split's rows could not be read")
             return None
         self._derive(X, rows)
-        taint = self._taint_of(rows)
+        taint = self._taint_of(rows, X)
         # Columns of a transform's output written back into a frame (df[cols] = fit_transform(...))
         # or stacked with other columns: the split rows derive, position by position, from it.
-        digests = set(self._book.digests(X)) if self._outputs else set()
+        # Not when the data is itself a recorded output: its columns come from that fit, and
+        # equal columns of another output (the same step fitted alike elsewhere) are not its source.
+        digests = set(self._book.digests(X)) if self._outputs and not self._is_output(rows) else set()
         if digests:
             for o in self._outputs:
                 if len(o.rows) == len(rows) and digests.intersection(o.digests) and o.parents is not None:
@@ -384,10 +487,25 @@ class Trace:
         from ._analysis import analyse
 
         if self._active:
-            return analyse(self, final=False)[0]
+            return list(self._analysis_now()[0])
         if self._findings is None:
             analyse(self)
         return self._findings
+
+    def _signature(self) -> tuple:
+        """Changes whenever something is recorded (a record, an output, a link, a fold)."""
+        return (self._ids, len(self._outputs), len(self._links), sum(len(s.folds) for s in self.splits))
+
+    def _analysis_now(self) -> tuple[list, list]:
+        """(findings, evaluations) of what is recorded so far, while the block runs; analysed
+        again only when something new was recorded (a live reader asks after every cell)."""
+        from ._analysis import analyse
+
+        sig = self._signature()
+        if self._live_cache is None or self._live_cache[0] != sig:
+            result = analyse(self, final=False)
+            self._live_cache = (self._signature(), result)
+        return self._live_cache[1]
 
     @property
     def leaked(self) -> bool:
@@ -401,7 +519,7 @@ class Trace:
         from ._analysis import analyse
 
         if self._active:
-            return analyse(self, final=False)[1]
+            return list(self._analysis_now()[1])
         if self._evaluations is None:
             analyse(self)
         return self._evaluations
@@ -411,9 +529,13 @@ class Trace:
         """What the tracer could not see: work in worker processes or other threads, objects
         it could not patch, data it could not fingerprint, models fitted before the block,
         statistics whose rows it could not place. Empty when it saw everything."""
+        gaps = dict(self._gaps)
         if not self._closed:
             self.findings  # noqa: B018 - the analysis notes reconstructed parallel work
-        return [CoverageGap(k, w, c, d) for (k, w), (c, d) in self._gaps.items()]
+            gaps = dict(self._gaps)
+            for what, n in self._book.not_fingerprinted.items():  # added to the gaps when the block ends
+                gaps[("not_fingerprinted", what)] = [n, _NOT_FINGERPRINTED]
+        return [CoverageGap(k, w, c, d) for (k, w), (c, d) in gaps.items()]
 
     def to_dict(self) -> dict:
         """The trace as plain JSON types: records, evaluations, findings and coverage."""
