@@ -1,4 +1,4 @@
-# Keeps the 20 columns most correlated with the labels, computed with numpy on all rows, then cross-validates a pipeline on them; loses: test_wide_no_leak, test_wide_noise; pending: test_wide_no_leak (the tracer finds np.corrcoef screens, not one written with matrix products; the noise test catches it)
+# Keeps the 20 columns most correlated with the labels, computed with numpy on all rows, then cross-validated in a pipeline; loses: test_wide_no_leak, test_wide_noise; pending: test_wide_no_leak (the tracer finds np.corrcoef screens, not one written with matrix products; the noise test catches it)
 
 # %% grade_id="wide_cv_score"
 def wide_cv_score(X, y):
