@@ -123,6 +123,8 @@ def _duplicates(t: _Tables, features: list, n_test: int, n_train: int) -> list[F
 
 
 def _group_overlap(t: _Tables, group: str, n_test: int) -> list[Finding]:
+    from .detect._overlap import group_overlap_finding
+
     g = _q(group)
     n, n_shared, n_groups = t.con.execute(
         f"SELECT count(*) FILTER (WHERE {g} IN (SELECT {g} FROM train)), "
@@ -130,29 +132,36 @@ def _group_overlap(t: _Tables, group: str, n_test: int) -> list[Finding]:
     ).fetchone()
     if not n:
         return []
-    frac = n / n_test
-    message = (f"{n_shared:,} of {n_groups:,} `{group}` groups in test also appear in train ({n:,} of {n_test:,} test "
-               f"rows, {100 * frac:.1f} %) — the model is scored on groups it has already seen. Fix: split by group so "
-               f"each group sits on one side only.")
-    return [Finding("group_overlap", "fail" if frac >= 0.01 else "warn", message, columns=(group,),
-                    evidence={"n_rows": int(n), "n_shared_groups": int(n_shared), "n_test_groups": int(n_groups),
-                              "fraction": round(frac, 6), "engine": "duckdb"})]
+    n_train_groups, n_train_shared_rows = t.con.execute(
+        f"SELECT count(DISTINCT {g}), count(*) FILTER (WHERE {g} IN (SELECT {g} FROM test)) FROM train").fetchone()
+    examples = [r[0] for r in t.con.execute(
+        f"SELECT DISTINCT {g} FROM test WHERE {g} IN (SELECT {g} FROM train) ORDER BY 1 LIMIT 10").fetchall()]
+    counts = {"n_shared_groups": int(n_shared), "n_train_groups": int(n_train_groups), "n_test_groups": int(n_groups),
+              "n_rows": int(n), "n_train_rows_in_shared_groups": int(n_train_shared_rows), "n_test": int(n_test),
+              "n_train": t.count("train")}
+    f = group_overlap_finding(group, counts, examples, fail_fraction=0.01)
+    f.evidence["engine"] = "duckdb"
+    return [f]
 
 
 def _time_overlap(t: _Tables, time: str, n_test: int) -> list[Finding]:
+    from .detect._overlap import time_overlap_finding
+
     c = _q(time)
-    n, train_max = t.con.execute(
-        f"SELECT count(*) FILTER (WHERE {c} < (SELECT max({c}) FROM train)), (SELECT max({c}) FROM train) FROM test"
+    n, train_min, train_max, test_min, test_max = t.con.execute(
+        f"SELECT count(*) FILTER (WHERE {c} < (SELECT max({c}) FROM train)), (SELECT min({c}) FROM train), "
+        f"(SELECT max({c}) FROM train), min({c}), max({c}) FROM test"
     ).fetchone()
     if not n:
         return []
-    frac = n / n_test
-    message = (f"{n:,} of {n_test:,} test rows ({100 * frac:.1f} %) are dated before the latest training row "
-               f"(`{time}`, train up to {train_max}) — the model was trained on the future of these rows. Fix: split "
-               f"by time: train on rows before a cutoff, test on rows after it.")
-    return [Finding("time_overlap", "warn" if frac >= 0.01 else "info", message, columns=(time,),
-                    evidence={"n_rows": int(n), "fraction": round(frac, 6), "train_max": str(train_max),
-                              "engine": "duckdb"})]
+    n_after = t.con.execute(f"SELECT count(*) FILTER (WHERE {c} > ?) FROM train", [test_min]).fetchone()[0]
+    counts = {"n_rows": int(n), "n_test": int(n_test), "n_train": t.count("train"),
+              "n_train_rows_after_test_start": int(n_after)}
+    bounds = {k: pd.Timestamp(v) if hasattr(v, "year") else v for k, v in
+              (("train_min", train_min), ("train_max", train_max), ("test_min", test_min), ("test_max", test_max))}
+    f = time_overlap_finding(time, counts, bounds, warn_fraction=0.01)
+    f.evidence["engine"] = "duckdb"
+    return [f]
 
 
 def audit_files(data: str, target: str, *, test: str | None = None, time_column: str | None = None,

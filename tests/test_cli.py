@@ -226,3 +226,33 @@ def test_too_few_rows_to_score_is_not_checked_not_pass(tmp_path):
     assert p.returncode == 0
     assert "1. [NOT CHECKED] Could every feature exist at prediction time?" in p.stdout
     assert "4 rows are too few to score them out of fold — pass a table of at least 10 rows" in p.stdout
+
+
+@pytest.mark.parametrize("when", ["dates", "numbers"])
+def test_both_engines_report_time_and_group_overlap_alike(tmp_path, when):
+    """One wording, severity and evidence for time and group overlap, in memory and out of core."""
+    pytest.importorskip("duckdb")
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(3)
+    n = 400
+    day = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, n), unit="D")
+    frame = pd.DataFrame({"x": rng.normal(size=n), "store": rng.choice([f"s{i}" for i in range(30)], n),
+                          "day": day if when == "dates" else (day - day.min()).days, "y": rng.integers(0, 2, n)})
+    frame.iloc[:300].to_csv(tmp_path / "train.csv", index=False)
+    frame.iloc[300:].to_csv(tmp_path / "test.csv", index=False)
+    out = {}
+    for engine in ("pandas", "duckdb"):
+        p = run_in(tmp_path, "audit", "train.csv", "--target", "y", "--test", "test.csv", "--time", "day",
+                   "--group", "store", "--engine", engine, "--format", "json")
+        assert p.returncode == 1, p.stderr[-800:]
+        out[engine] = {f["code"]: f for f in json.loads(p.stdout)["findings"] if f["code"] in ("LK206", "LK207")}
+    assert set(out["pandas"]) == set(out["duckdb"]) == {"LK206", "LK207"}
+    for code in ("LK206", "LK207"):
+        a, b = out["pandas"][code], out["duckdb"][code]
+        assert (a["severity"], a["message"]) == (b["severity"], b["message"])
+        drop = ("engine", "example_groups")  # up to 10 shared groups: in test order, or sorted out of core
+        assert {k: v for k, v in b["evidence"].items() if k not in drop} == \
+            {k: v for k, v in a["evidence"].items() if k not in drop}
+        assert len(a["evidence"].get("example_groups", [])) == len(b["evidence"].get("example_groups", []))

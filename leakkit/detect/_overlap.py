@@ -96,25 +96,32 @@ def time_overlap(train: Any, test: Any, time_column: Any, *, warn_fraction: floa
     n = int(before.sum())
     if n == 0:
         return []
-    frac = n / len(b)
-    rng_train = f"{plain(a.min())} to {plain(train_max)}"
-    rng_test = f"{plain(b.min())} to {plain(b.max())}"
+    counts = {"n_rows": n, "n_test": len(b), "n_train": len(a),
+              "n_train_rows_after_test_start": int((a > b.min()).sum())}
+    bounds = {"train_min": a.min(), "train_max": train_max, "test_min": b.min(), "test_max": b.max()}
+    return [time_overlap_finding(time_column, counts, bounds, warn_fraction,
+                                 rows=capped_rows(np.flatnonzero(before)))]
+
+
+def time_overlap_finding(time_column: Any, counts: dict, bounds: dict, warn_fraction: float,
+                         rows: tuple = ()) -> Finding:
+    """The ``time_overlap`` finding from its counts (``n_rows``, ``n_test``, ``n_train``,
+    ``n_train_rows_after_test_start``) and the sides' date ranges; one wording and one
+    severity rule for every engine (in memory, and DuckDB out of core)."""
+    n, n_test = counts["n_rows"], counts["n_test"]
+    frac = n / n_test
+    b = {k: plain(v) for k, v in bounds.items()}
     message = (
-        f"{n:,} of {len(b):,} test rows ({pct(frac)}) are dated before the latest training row "
-        f"(`{time_column}`: train spans {rng_train}, test spans {rng_test}) — the model was trained on the future "
+        f"{n:,} of {n_test:,} test rows ({pct(frac)}) are dated before the latest training row "
+        f"(`{time_column}`: train spans {b['train_min']} to {b['train_max']}, test spans {b['test_min']} to "
+        f"{b['test_max']}) — the model was trained on the future "
         f"of these rows, which it never has when it predicts for real, so the test score is optimistic wherever "
         f"patterns drift. Fix: split by time — train on rows before a cutoff and test on rows after it "
         f"(TimeSeriesSplit, with a gap if features look back in time, for cross-validation)."
     )
-    evidence = {
-        "n_rows": n, "fraction": round(frac, 6), "n_test": len(b), "n_train": len(a),
-        "train_min": plain(a.min()), "train_max": plain(train_max),
-        "test_min": plain(b.min()), "test_max": plain(b.max()),
-        "n_train_rows_after_test_start": int((a > b.min()).sum()),
-    }
+    evidence = {**counts, "fraction": round(frac, 6), **b}
     severity = "warn" if frac >= warn_fraction else "info"
-    return [Finding("time_overlap", severity, message, columns=(time_column,),
-                    rows=capped_rows(np.flatnonzero(before)), evidence=evidence)]
+    return Finding("time_overlap", severity, message, columns=(time_column,), rows=rows, evidence=evidence)
 
 
 def group_overlap(train: Any, test: Any, group_column: Any, *, fail_fraction: float = 0.01) -> list[Finding]:
@@ -164,23 +171,29 @@ def group_overlap(train: Any, test: Any, group_column: Any, *, fail_fraction: fl
     if n == 0:
         return []
     shared = pd.unique(b[in_train])
-    n_shared, n_test_groups, n_train_groups = len(shared), int(b.nunique()), int(a.nunique())
-    n_train_rows = int(a.isin(shared).sum())
-    frac = n / len(b)
+    counts = {"n_shared_groups": len(shared), "n_train_groups": int(a.nunique()), "n_test_groups": int(b.nunique()),
+              "n_rows": n, "n_train_rows_in_shared_groups": int(a.isin(shared).sum()), "n_test": len(b),
+              "n_train": len(a)}
+    return [group_overlap_finding(group_column, counts, [plain(g) for g in shared[:10]], fail_fraction,
+                                  rows=capped_rows(np.flatnonzero(in_train)))]
+
+
+def group_overlap_finding(group_column: Any, counts: dict, examples: list, fail_fraction: float,
+                          rows: tuple = ()) -> Finding:
+    """The ``group_overlap`` finding from its counts (``n_shared_groups``, ``n_train_groups``,
+    ``n_test_groups``, ``n_rows``, ``n_train_rows_in_shared_groups``, ``n_test``, ``n_train``)
+    and up to 10 shared groups; one wording and one severity rule for every engine."""
+    n, n_test = counts["n_rows"], counts["n_test"]
+    frac = n / n_test
     message = (
-        f"{n_shared:,} of {n_test_groups:,} `{group_column}` groups in test also appear in train "
-        f"({n:,} of {len(b):,} test rows, {pct(frac)}) — rows of one group are alike, so the model is scored on "
-        f"groups it has already seen and the score overstates how it does on new ones. Fix: split by group "
+        f"{counts['n_shared_groups']:,} of {counts['n_test_groups']:,} `{group_column}` groups in test also appear "
+        f"in train ({n:,} of {n_test:,} test rows, {pct(frac)}) — rows of one group are alike, so the model is "
+        f"scored on groups it has already seen and the score overstates how it does on new ones. Fix: split by group "
         f"(GroupShuffleSplit, or GroupKFold with groups=data[{group_column!r}]) so each group sits on one side only."
     )
-    evidence = {
-        "n_shared_groups": n_shared, "n_train_groups": n_train_groups, "n_test_groups": n_test_groups,
-        "n_rows": n, "n_train_rows_in_shared_groups": n_train_rows, "fraction": round(frac, 6),
-        "n_test": len(b), "n_train": len(a), "example_groups": [plain(g) for g in shared[:10]],
-    }
+    evidence = {**counts, "fraction": round(frac, 6), "example_groups": list(examples)}
     severity = "fail" if frac >= fail_fraction else "warn"
-    return [Finding("group_overlap", severity, message, columns=(group_column,),
-                    rows=capped_rows(np.flatnonzero(in_train)), evidence=evidence)]
+    return Finding("group_overlap", severity, message, columns=(group_column,), rows=rows, evidence=evidence)
 
 
 def future_information(
