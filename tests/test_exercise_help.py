@@ -1,0 +1,153 @@
+"""The exercises as a learner alone at night meets them: short, friendly errors in a real
+kernel ("Part 2 is not attempted yet"), tiered hints and a solution per part, on request."""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+from leakkit import grading
+from leakkit.grading import _hints, _solutions
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import build_solutions  # noqa: E402
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _run(cells: list[str]) -> nbformat.NotebookNode:
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                           "display_name": "Python 3"}})
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True).execute()
+    return nb
+
+
+def _error(cell) -> dict:
+    errors = [o for o in cell.outputs if o.output_type == "error"]
+    assert len(errors) == 1, cell.outputs
+    return {"ename": errors[0].ename, "evalue": errors[0].evalue,
+            "text": ANSI.sub("", "\n".join(errors[0].traceback))}
+
+
+@pytest.fixture(scope="module")
+def kernel_run():
+    return _run([
+        "from leakkit import grading\nimport numpy as np\npart1, part2, part3, part4 = grading.parts('direct_leakage')",
+        "def drop_test_copies(train, test):\n    # YOUR CODE HERE\n    raise NotImplementedError()",
+        "drop_test_copies(1, 2)",  # 2: a test calling an answer not written yet
+        "_ = grading.check_no_leak(drop_test_copies, np.zeros((10, 2)), np.zeros(10))",  # 3: through leakkit
+        "# YOUR CODE HERE\nraise NotImplementedError()",  # 4: an answer cell run as released
+        "leaky_columns",  # 5: its test cell
+        "grading.check_near_chance(0.9, chance=0.5)",  # 6: a check that fails
+        "assert 0.5 >= 0.75, 'On this data an honest score is above 0.75; yours is 0.500.'",  # 7: a test's assert
+        "churn.frame",  # 8: the setup cell was not run
+        "def mine(x):\n    return x + undefined_thing\nmine(1)",  # 9: a bug in the learner's own code
+        "np.linalg.inv(np.zeros((2, 2)))",  # 10: an error raised in a library
+        "def f():\n    raise NotImplementedError('later')\nf()",  # 11: a learner's own NotImplementedError
+    ])
+
+
+def test_an_unwritten_answer_says_not_attempted_in_one_line_and_still_fails(kernel_run):
+    for i in (2, 3):
+        err = _error(kernel_run.cells[i])
+        assert err["ename"] == "NotImplementedError"  # nbgrader scores the cell as failed, as before
+        assert err["text"].count("\n") == 0, err["text"]
+        assert "Part 2 is not attempted yet" in err["text"] and "`drop_test_copies`" in err["text"]
+        assert "leakkit" not in err["text"] and "Traceback" not in err["text"]
+        assert "Part 2 is not attempted yet" in err["evalue"]  # what feedback and Validate show
+    err = _error(kernel_run.cells[4])
+    assert "replace the `raise NotImplementedError()` line of this cell" in err["text"]
+    err = _error(kernel_run.cells[5])
+    assert err["ename"] == "NameError" and "Part 1 is not attempted yet: `leaky_columns` is not defined" in err["text"]
+
+
+def test_failed_checks_and_test_asserts_show_their_message_only(kernel_run):
+    err = _error(kernel_run.cells[6])
+    assert err["ename"] == "CheckFailed" and err["text"].startswith("CheckFailed: Your reported score is 0.900")
+    assert "How to fix it:" in err["text"] and "Traceback" not in err["text"] and "_checks.py" not in err["text"]
+    err = _error(kernel_run.cells[7])
+    assert err["text"] == "AssertionError: On this data an honest score is above 0.75; yours is 0.500."
+    err = _error(kernel_run.cells[8])
+    assert "`churn` is not defined yet: run the cells above this one first" in err["text"]
+
+
+def test_the_learners_own_bugs_keep_their_traceback(kernel_run):
+    for i, where in ((9, "undefined_thing"), (10, "_linalg.py"), (11, "raise NotImplementedError('later')")):
+        err = _error(kernel_run.cells[i])
+        assert "Traceback" in err["text"] and where in err["text"], err["text"]
+
+
+def test_a_failed_test_cell_still_scores_zero(kernel_run):
+    from nbgrader.utils import determine_grade
+
+    for i in (2, 3, 5, 6, 7):
+        cell = kernel_run.cells[i]
+        cell.metadata["nbgrader"] = {"grade": True, "grade_id": f"t{i}", "points": 2, "solution": False,
+                                     "locked": True, "schema_version": 3}
+        assert determine_grade(cell) == (0, 2)
+
+
+def test_help_objects_exist_in_the_kernel(kernel_run):
+    assert not [o for o in kernel_run.cells[0].outputs if o.output_type == "error"]
+
+
+# --------------------------------------------------------------------------- hints and solutions
+
+
+def _source_parts(assignment: str) -> list[int]:
+    nb = jupytext.read(ROOT / "exercises_src" / f"{assignment}.py")
+    return [int(m.group(1)) for c in nb.cells if c.cell_type == "markdown"
+            for m in [re.match(r"#+\s*Part\s+(\d+):", c.source)] if m]
+
+
+ASSIGNMENTS = [p.stem for p in build_solutions.sources()]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_part_has_tiered_hints_and_a_solution(assignment):
+    parts = grading.parts(assignment)
+    assert [p.number for p in parts] == _source_parts(assignment)
+    for p in parts:
+        assert len(p.hints) >= 2
+        first, second = p.hint_text(1), p.hint_text(2)
+        assert first.startswith(f"Hint 1 of {len(p.hints)} for Part {p.number}:") and f"part{p.number}.hint(2)" in first
+        assert len(set(p.hints)) == len(p.hints), "each hint says something new"
+        assert f"part{p.number}.solution()" in p.hint_text(len(p.hints)), "the last hint points to the solution"
+        solution = p.solution_text()
+        assert _solutions.SOLUTIONS[assignment][p.number].splitlines()[0] in solution
+        for name in _solutions.ANSWERS[assignment][p.number]:
+            assert name in solution
+        assert "BEGIN SOLUTION" not in solution and "Rubric" not in solution
+    # the hints never give away a hidden test's data: they speak of the learner's own objects
+    assert set(_hints.HINTS[assignment]) == {p.number for p in parts}
+
+
+def test_solutions_can_be_turned_off_for_graded_homework():
+    part = grading.parts("split_preprocessing", solutions=False)[0]
+    text = part.solution_text()
+    assert "not available for this assignment" in text and "def honest_score" not in text
+    assert "solution()" not in part.hint_text(2) and "solution()" not in repr(part)
+    assert "part1.solution()" in repr(grading.parts("split_preprocessing")[0])
+
+
+def test_help_input_is_checked():
+    with pytest.raises(ValueError, match="assignment: expected one of"):
+        grading.parts("direct_leak")
+    with pytest.raises(TypeError, match="solutions: expected True or False"):
+        grading.parts("direct_leakage", solutions="no")
+    with pytest.raises(ValueError, match="level: expected 1, 2"):
+        grading.parts("direct_leakage")[0].hint_text(0)
+    assert "has 2 hints" in grading.parts("direct_leakage")[0].hint_text(3)
+
+
+def test_the_solutions_module_is_made_from_the_sources():
+    assert build_solutions.help_module_is_current(), "run python tools/build_solutions.py"
