@@ -151,3 +151,100 @@ def test_help_input_is_checked():
 
 def test_the_solutions_module_is_made_from_the_sources():
     assert build_solutions.help_module_is_current(), "run python tools/build_solutions.py"
+
+
+# --------------------------------------------------------------------------- nbgrader's Validate
+
+
+def _validate(nb: nbformat.NotebookNode, tmp_path: Path) -> tuple[dict, str]:
+    """What the Validate button gets (the result dict) and what `nbgrader validate` prints."""
+    import io
+
+    import make_exercises
+    from nbgrader.validator import Validator
+
+    path = tmp_path / "a" / "a.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    validator = Validator(config=make_exercises.course_config(ROOT))
+    validator.stream = io.StringIO()
+    result = validator.validate(str(path))
+    if "failed" in result:  # printed as validate_and_print does, without validating twice
+        validator._print_num_failed(len(result["failed"]))
+        for cell in result["failed"]:
+            validator._print_error(cell["source"], cell["raw_error"])
+    return result, validator.stream.getvalue()
+
+
+def _dialog(result: dict) -> list[str]:
+    """The lines of JupyterLab's Validation Results dialog, as nbgrader's labextension builds it
+    for failed cells: a heading, the cell's source, its error (HTML)."""
+    import html
+
+    lines = []
+    for failed in result.get("failed", []):
+        lines.append("The following cell failed:")
+        lines += failed["source"].splitlines()
+        lines += html.unescape(re.sub(r"<[^>]+>", "", failed["error"])).splitlines()
+    return lines
+
+
+def _release(assignment: str) -> nbformat.NotebookNode:
+    return nbformat.read(ROOT / "exercises" / assignment / f"{assignment}.ipynb", as_version=4)
+
+
+def _check_short(result: dict, printed: str, sources: list[str]) -> list[str]:
+    lines = _dialog(result)
+    text = "\n".join(lines)
+    for bad in ("Traceback", "leakkit/grading", "File ", "_check_", "grading.check_"):
+        assert bad not in text and bad not in printed, (bad, text)
+    for source in sources:  # no test's code is repeated
+        for line in source.splitlines():
+            if len(line.strip()) > 25:
+                assert line.strip() not in text and line.strip() not in printed, line
+    return lines
+
+
+@pytest.mark.nbgrader
+def test_validate_on_a_blank_release_is_one_short_entry_per_test(tmp_path):
+    nb = _release("direct_leakage")
+    tests = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")]
+    result, printed = _validate(nb, tmp_path)
+    lines = _check_short(result, printed, [c.source for c in tests])
+    assert len(result["failed"]) == len(tests) + 1  # every test, and the written answer
+    assert len(lines) <= 26, "\n".join(lines)
+    for part in (1, 2, 3):
+        assert f"Part {part} is not attempted yet" in "\n".join(lines)
+    labels = [f["source"] for f in result["failed"]]
+    assert labels[:2] == ["Part 1 · test_leaky_columns (2 points)", "Part 2 · test_exact_copies (1 point)"]
+
+
+@pytest.mark.nbgrader
+def test_validate_on_a_half_done_notebook_says_what_is_wrong_and_what_is_left(tmp_path):
+    """Part 1 right, Part 2 keeps the re-typed copies, Part 3 not attempted."""
+    nb = nbformat.read(ROOT / "tests" / "submissions" / "direct_leakage" / "exact_copies_only.ipynb", as_version=4)
+    release = {c.metadata["nbgrader"]["grade_id"]: c for c in _release("direct_leakage").cells
+               if c.metadata.get("nbgrader", {}).get("grade_id")}
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "train_honest_model":
+            cell.source = release["train_honest_model"].source
+    tests = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")]
+    result, printed = _validate(nb, tmp_path)
+    lines = _check_short(result, printed, [c.source for c in tests])
+    labels = [f["source"] for f in result["failed"]]
+    assert labels == ["Part 2 · test_near_copies (2 points)", "Part 3 · test_model_runs (1 point)",
+                      "Part 3 · test_no_leak (2 points)", "Part 3 · test_claim_matches_production (3 points)",
+                      "YOUR ANSWER HERE: write your answer in this cell."], labels
+    text = " ".join(lines)
+    assert "test rows also appear in the training rows (after normalising text and rounding)" in text
+    assert "How to fix it:" in text and "Part 3 is not attempted yet" in text
+    assert len(lines) <= 20, text
+
+
+@pytest.mark.nbgrader
+def test_validate_still_reports_an_edited_test_cell(tmp_path):
+    nb = _release("split_preprocessing")
+    edited = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_returns_score")
+    edited.source = "print('Correct: trust me')"
+    result, _ = _validate(nb, tmp_path)
+    assert [c["source"] for c in result["changed"]] == ["print('Correct: trust me')"]

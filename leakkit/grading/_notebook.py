@@ -20,19 +20,30 @@ it as before. Errors raised inside libraries are never rewritten.
 from __future__ import annotations
 
 import re
+import textwrap
 from typing import Any
 
 RED, RESET = "\x1b[0;31m", "\x1b[0m"
 _RAISE = "raise NotImplementedError()"
 
 
+_TOLD: set[str] = set()  # while validating: the parts already reported "not attempted yet"
+
+
 def short_traceback(title: str, message: str) -> list[str]:
-    """The lines a failed check shows: its title in red, then its message.
+    """The lines a failed check shows: its title in red, then its message (wrapped while
+    nbgrader validates, whose report cuts long lines).
 
     >>> short_traceback("CheckFailed", "what\\nHow to fix it: fix")
     ['\\x1b[0;31mCheckFailed\\x1b[0m: what\\nHow to fix it: fix']
     """
-    return [f"{RED}{title}{RESET}: {message}"]
+    from ._validate import WIDTH, validating
+
+    text = f"{title}: {message}"
+    if validating():
+        text = "\n".join(textwrap.fill(line, WIDTH, break_long_words=False, break_on_hyphens=False)
+                         for line in text.splitlines())
+    return [text.replace(f"{title}: ", f"{RED}{title}{RESET}: ", 1)]
 
 
 def _cell_files(shell: Any) -> set[str]:
@@ -100,9 +111,27 @@ def _message(shell: Any, etype: type, value: BaseException, tb: Any) -> tuple[st
     return None
 
 
+def _anywhere(shell: Any, etype: type, value: BaseException, tb: Any) -> tuple[str, str]:
+    """While validating, any other error: its text and where the learner's code raised it."""
+    cells = _cell_files(shell)
+    mine = [f for f in _frames(tb) if _in_cells(f, cells)]
+    where = ""
+    if mine and mine[-1].f_code.co_name != "<module>":
+        where = f" (in `{mine[-1].f_code.co_name}`, line {mine[-1].f_lineno - mine[-1].f_code.co_firstlineno + 1})"
+    return etype.__name__, f"{value}{where}. Run this test cell in the notebook to see the full traceback."
+
+
 def _show(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> None:
     """IPython's custom-exception handler: a short error output, or the usual traceback."""
+    from ._validate import validating
+
     found = None if hasattr(value, "_render_traceback_") else _message(shell, etype, value, tb)
+    if found is None and validating() and not hasattr(value, "_render_traceback_"):
+        found = _anywhere(shell, etype, value, tb)
+    if found is not None and validating() and found[0].endswith("is not attempted yet"):
+        if found[0] in _TOLD:
+            found = (found[0], "see above.")
+        _TOLD.add(found[0])
     if found is not None:
         title, message = found
         if isinstance(value, NotImplementedError):
@@ -130,6 +159,9 @@ def install(shell: Any = None) -> bool:
     current = tuple(getattr(shell, "custom_exceptions", ()) or ())
     if current and getattr(shell, "_leakkit_short_errors", False) is False:
         return False  # someone else's handler: leave it
-    shell.set_custom_exc((NotImplementedError, NameError, AssertionError), _show)
+    from ._validate import validating
+
+    kinds = (Exception,) if validating() else (NotImplementedError, NameError, AssertionError)
+    shell.set_custom_exc(kinds, _show)
     shell._leakkit_short_errors = True
     return True
