@@ -52,3 +52,10 @@ from leakkit.grading._validate import WIDTH, label_test_cell  # noqa: E402
 c.Execute.on_cell_complete = label_test_cell
 c.Validator.width = WIDTH + 8
 c.Validator.failed_warning = "{num_failed} test cell(s) do not pass yet. Each one below says what to do next.\n"
+
+# Hints and solutions in the exercises (part1.hint(), part1.solution()). For graded homework,
+# release without solutions (the hints stay): set this to False, then generate the assignment.
+from leakkit.grading import _release  # noqa: E402
+
+_release.configure(c)
+c.ReleaseHelp.solutions = True

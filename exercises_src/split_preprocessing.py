@@ -86,6 +86,16 @@ X_demo, y_demo = make_signal(random_state=0)
 X_demo.shape
 
 # %% [markdown]
+# **Stuck?** Every part has hints and a solution, shown only when you ask. Run `part1.hint()`
+# for a first nudge, `part1.hint(2)` for a more specific one, and `part1.solution()` to see one
+# answer (you never need it to pass: any honest answer earns full marks). The same for
+# `part2`, `part3`...
+
+# %% nbgrader={"grade": false, "grade_id": "help", "locked": true, "schema_version": 3, "solution": false, "task": false}
+part1, part2 = grading.parts("split_preprocessing")
+part1
+
+# %% [markdown]
 # ## Part 1: `honest_score` (9 points)
 #
 # Write `honest_score(steps, X, y, *, test_size=0.25, random_state=0)`:

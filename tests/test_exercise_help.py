@@ -248,3 +248,30 @@ def test_validate_still_reports_an_edited_test_cell(tmp_path):
     edited.source = "print('Correct: trust me')"
     result, _ = _validate(nb, tmp_path)
     assert [c["source"] for c in result["changed"]] == ["print('Correct: trust me')"]
+
+
+@pytest.mark.nbgrader
+def test_an_instructor_can_release_without_solutions(tmp_path):
+    import make_exercises
+
+    release = make_exercises.generate(["split_preprocessing"], tmp_path / "course", solutions=False)
+    nb = nbformat.read(release / "split_preprocessing" / "split_preprocessing.ipynb", as_version=4)
+    help_cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "help")
+    assert 'grading.parts("split_preprocessing", solutions=False)' in help_cell.source
+    # the committed release (solutions on) differs only there; the checksum is nbgrader's own
+    committed = {c.id: c.source for c in _release("split_preprocessing").cells}
+    assert {c.id for c in nb.cells if committed.get(c.id) != c.source} == {help_cell.id}
+    from nbgrader.utils import compute_checksum
+
+    assert help_cell.metadata["nbgrader"]["checksum"] == compute_checksum(help_cell)
+    shown = _run([help_cell.source.replace("part1, part2", "from leakkit import grading\npart1, part2"),
+                  "print(part1.solution_text())"])
+    assert "not available for this assignment" in shown.cells[1].outputs[0]["text"]
+
+
+def test_the_help_cell_of_every_release_names_every_part():
+    for assignment in ASSIGNMENTS:
+        cells = [c for c in _release(assignment).cells if c.metadata.get("nbgrader", {}).get("grade_id") == "help"]
+        assert len(cells) == 1 and cells[0].metadata["nbgrader"]["locked"]
+        names = ", ".join(f"part{n}" for n in _source_parts(assignment))
+        assert cells[0].source.startswith(f'{names} = grading.parts("{assignment}")\n')
