@@ -150,6 +150,7 @@ def _check_wide_signal(X, y):
 
 
 _check_wide_signal(X_wide, y_wide)
+_check_wide_signal(*make_wide(random_state=1))  # other data of the same shape: a new evaluation, a new score
 ### BEGIN HIDDEN TESTS
 _check_wide_signal(*make_wide(random_state=grading.fresh_seeds("test_wide_signal")[0]))  # nothing kept in globals
 ### END HIDDEN TESTS
