@@ -275,3 +275,70 @@ def test_the_help_cell_of_every_release_names_every_part():
         assert len(cells) == 1 and cells[0].metadata["nbgrader"]["locked"]
         names = ", ".join(f"part{n}" for n in _source_parts(assignment))
         assert cells[0].source.startswith(f'{names} = grading.parts("{assignment}")\n')
+
+
+# --------------------------------------------------------------------------- advice fits the mistake
+
+
+def _learner_view(fx) -> dict[str, dict]:
+    """Run a submission fixture as its learner would (the release with their answers: visible
+    tests only); per test cell, what it printed and whether it failed."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(fx.notebook_path, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(fx.notebook_path.parent)}}).execute()
+    out = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade"):
+            out[meta["grade_id"]] = {
+                "stdout": "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream"),
+                "failed": any(o.output_type == "error" for o in cell.outputs)}
+    return out
+
+
+def _honest_mistakes():
+    """Fixtures that make a learner's mistake (not a cheat, which a learner makes on purpose)."""
+    import build_submissions
+
+    return [fx for a in ASSIGNMENTS for fx in build_submissions.fixtures(a)
+            if fx.loses and not fx.flagged and not fx.comment.lower().startswith("cheats")]
+
+
+@pytest.mark.slow
+@pytest.mark.nbgrader
+def test_a_visible_test_never_says_correct_for_the_rule_a_mistake_breaks():
+    """Each leaky fixture, run as its learner sees it: a test cell it loses at grading never
+    passes with a "Correct:" line (it fails, or says nothing), and a failing cell tells why."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    fixtures = _honest_mistakes()
+    assert len(fixtures) >= 25
+    with ThreadPoolExecutor(2) as pool:
+        views = dict(zip([f"{fx.assignment}/{fx.student}" for fx in fixtures], pool.map(_learner_view, fixtures)))
+    wrong = []
+    for fx in fixtures:
+        view = views[f"{fx.assignment}/{fx.student}"]
+        for grade_id in set(fx.loses) - set(fx.pending):
+            cell = view[grade_id]
+            if not cell["failed"] and "Correct" in cell["stdout"]:
+                wrong.append(f"{fx.assignment}/{fx.student} {grade_id}: {cell['stdout'].strip()[-200:]}")
+    assert not wrong, "\n".join(wrong)
+    caught = sum(view[g]["failed"] for fx in fixtures for g in set(fx.loses) - set(fx.pending)
+                 for view in [views[f"{fx.assignment}/{fx.student}"]])
+    total = sum(len(set(fx.loses) - set(fx.pending)) for fx in fixtures)
+    print(f"\n{caught} of {total} lost test cells already fail in the learner's own run")
+
+
+@pytest.mark.slow
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_honest_work_passes_every_visible_test_and_says_so(assignment):
+    import build_submissions
+
+    honest = [fx for fx in build_submissions.fixtures(assignment) if not fx.loses][:1]
+    for fx in honest:
+        for grade_id, cell in _learner_view(fx).items():
+            assert not cell["failed"], f"{fx.student} {grade_id}"
+            assert cell["stdout"].strip(), f"{fx.student} {grade_id} passed without saying so"
