@@ -27,7 +27,7 @@ RED, RESET = "\x1b[0;31m", "\x1b[0m"
 _RAISE = "raise NotImplementedError()"
 
 
-_TOLD: set[str] = set()  # while validating: the parts already reported "not attempted yet"
+_TOLD: set[str] = set()  # while validating: the answers already reported "not attempted yet"
 
 
 def short_traceback(title: str, message: str) -> list[str]:
@@ -129,9 +129,10 @@ def _show(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any
     if found is None and validating() and not hasattr(value, "_render_traceback_"):
         found = _anywhere(shell, etype, value, tb)
     if found is not None and validating() and found[0].endswith("is not attempted yet"):
-        if found[0] in _TOLD:
+        told = f"{found[0]}: {found[1]}"  # the same answer (a part may have two)
+        if told in _TOLD:
             found = (found[0], "see above.")
-        _TOLD.add(found[0])
+        _TOLD.add(told)
     if found is not None:
         title, message = found
         if isinstance(value, NotImplementedError):
