@@ -42,3 +42,20 @@ c.LimitOutput.max_traceback = 50
 from leakkit.autograde.preprocessors import configure  # noqa: E402
 
 configure(c)
+
+# nbgrader's Validate button (and `nbgrader validate`): one label and one message per failed
+# test ("Part 2 · test_exact_copies (1 point)" / "Part 2 is not attempted yet: write your code
+# in ..."), not each test's source and traceback. Only validation is changed (see
+# leakkit.grading._validate); on a JupyterHub, put these lines in the learners' nbgrader config too.
+from leakkit.grading._validate import WIDTH, label_test_cell  # noqa: E402
+
+c.Execute.on_cell_complete = label_test_cell
+c.Validator.width = WIDTH + 8
+c.Validator.failed_warning = "{num_failed} test cell(s) do not pass yet. Each one below says what to do next.\n"
+
+# Hints and solutions in the exercises (part1.hint(), part1.solution()). For graded homework,
+# release without solutions (the hints stay): set this to False, then generate the assignment.
+from leakkit.grading import _release  # noqa: E402
+
+_release.configure(c)
+c.ReleaseHelp.solutions = True

@@ -66,6 +66,16 @@ print(f"{len(documents)} documents, {len(dev)} dev questions, {len(test_question
 dev.head(3)
 
 # %% [markdown]
+# **Stuck?** Every part has hints and a solution, shown only when you ask. Run `part1.hint()`
+# for a first nudge, `part1.hint(2)` for a more specific one, and `part1.solution()` to see one
+# answer (you never need it to pass: any honest answer earns full marks). The same for
+# `part2`, `part3`...
+
+# %% nbgrader={"grade": false, "grade_id": "help", "locked": true, "schema_version": 3, "solution": false, "task": false}
+part1, part2, part3 = grading.parts("ai_evaluation")
+part1
+
+# %% [markdown]
 # ## Part 1: tune on dev, read the test set once (5 points)
 #
 # `RetrievalQA(documents, **params)` builds a retrieval system with the knobs of `params`;

@@ -65,6 +65,16 @@ print(project.description)
 frame.head()
 
 # %% [markdown]
+# **Stuck?** Every part has hints and a solution, shown only when you ask. Run `part1.hint()`
+# for a first nudge, `part1.hint(2)` for a more specific one, and `part1.solution()` to see one
+# answer (you never need it to pass: any honest answer earns full marks). The same for
+# `part2`, `part3`...
+
+# %% nbgrader={"grade": false, "grade_id": "help", "locked": true, "schema_version": 3, "solution": false, "task": false}
+part1, part2, part3, part4 = grading.parts("checklist_capstone")
+part1
+
+# %% [markdown]
 # ## The team's evaluation
 #
 # The team used the ready split of the export (`project.train_frame`, `project.test_frame`),

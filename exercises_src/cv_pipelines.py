@@ -100,6 +100,16 @@ print(f"visits: {len(X_visits)} rows of {patient_of_visit.nunique()} patients")
 print(f"days: {len(X_days)} days in date order")
 
 # %% [markdown]
+# **Stuck?** Every part has hints and a solution, shown only when you ask. Run `part1.hint()`
+# for a first nudge, `part1.hint(2)` for a more specific one, and `part1.solution()` to see one
+# answer (you never need it to pass: any honest answer earns full marks). The same for
+# `part2`, `part3`...
+
+# %% nbgrader={"grade": false, "grade_id": "help", "locked": true, "schema_version": 3, "solution": false, "task": false}
+part1, part2, part3, part4 = grading.parts("cv_pipelines")
+part1
+
+# %% [markdown]
 # ## Part 1: a Pipeline for wide data (5 points)
 #
 # `X_wide` has 200 rows and 2,000 columns; only a few columns carry the label. A model
@@ -140,6 +150,7 @@ def _check_wide_signal(X, y):
 
 
 _check_wide_signal(X_wide, y_wide)
+_check_wide_signal(*make_wide(random_state=1))  # other data of the same shape: a new evaluation, a new score
 ### BEGIN HIDDEN TESTS
 _check_wide_signal(*make_wide(random_state=grading.fresh_seeds("test_wide_signal")[0]))  # nothing kept in globals
 ### END HIDDEN TESTS

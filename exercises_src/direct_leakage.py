@@ -46,6 +46,16 @@ churn = make_churn(n_samples=2000, random_state=0)
 churn.frame.head()
 
 # %% [markdown]
+# **Stuck?** Every part has hints and a solution, shown only when you ask. Run `part1.hint()`
+# for a first nudge, `part1.hint(2)` for a more specific one, and `part1.solution()` to see one
+# answer (you never need it to pass: any honest answer earns full marks). The same for
+# `part2`, `part3`...
+
+# %% nbgrader={"grade": false, "grade_id": "help", "locked": true, "schema_version": 3, "solution": false, "task": false}
+part1, part2, part3, part4 = grading.parts("direct_leakage")
+part1
+
+# %% [markdown]
 # ## Part 1: columns that will not exist at prediction time (2 points)
 #
 # The churn table above was assembled *after the fact*: a telecom company exported the

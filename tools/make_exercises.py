@@ -11,6 +11,7 @@ metadata only what nbgrader needs in a release (``nbgrader``, ``deletable``,
     python tools/make_exercises.py                  # every assignment
     python tools/make_exercises.py direct_leakage   # only these
     python tools/make_exercises.py --check          # fail if exercises/ differs from what nbgrader makes
+    python tools/make_exercises.py --no-solutions   # graded homework: part1.solution() is not available
 
 ``make exercises`` runs the first form. Build ``solutions/`` first with
 ``python tools/build_solutions.py``.
@@ -47,12 +48,15 @@ def _venv_on_path() -> None:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
-def course_config(course: Path):
-    """This repository's nbgrader configuration, pointed at the course directory ``course``."""
+def course_config(course: Path, *, solutions: bool | None = None):
+    """This repository's nbgrader configuration, pointed at the course directory ``course``;
+    ``solutions=False`` releases without ``partN.solution()`` (``ReleaseHelp.solutions``)."""
     from traitlets.config.loader import PyFileConfigLoader
 
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
     cfg.CourseDirectory.root = str(course)
+    if solutions is not None:
+        cfg.ReleaseHelp.solutions = solutions
     return cfg
 
 
@@ -66,7 +70,7 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def generate(names: list[str], course: Path) -> Path:
+def generate(names: list[str], course: Path, *, solutions: bool | None = None) -> Path:
     """Run nbgrader's generate_assignment for ``names`` in the course directory ``course``
     (created if needed, ``solutions/<name>/`` copied into it). Returns the release folder
     ``course/exercises``, whose notebooks are normalised in place."""
@@ -75,7 +79,7 @@ def generate(names: list[str], course: Path) -> Path:
 
     _venv_on_path()
     course.mkdir(parents=True, exist_ok=True)
-    cfg = course_config(course)
+    cfg = course_config(course, solutions=solutions)
     for name in names:
         dest = course / "solutions" / name
         if dest.exists():
@@ -118,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("only", nargs="*", help="assignment names (default: every folder of solutions/)")
     ap.add_argument("--check", action="store_true", help="only check that exercises/ is up to date")
+    ap.add_argument("--no-solutions", action="store_true",
+                    help="release without partN.solution() (graded homework); the hints stay")
     args = ap.parse_args(argv)
     names = assignments(args.only)
     if not names:
@@ -131,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             print("run: python tools/make_exercises.py")
         return 1 if diffs else 0
     with tempfile.TemporaryDirectory(prefix="leakage-course-") as tmp:
-        release = generate(names, Path(tmp))
+        release = generate(names, Path(tmp), solutions=False if args.no_solutions else None)
         for name in names:
             target = EXERCISES / name
             if target.exists():

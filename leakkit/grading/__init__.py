@@ -21,7 +21,10 @@ Modules: ``_fail`` (how checks report), ``_plain`` (plain copies of results), ``
 (numbers, claims, names, copies, splitters), ``_evaluations`` (which recorded predictions are
 evaluations), ``_leak`` (``check_no_leak``), ``_selfsplit`` (the influence test for a function
 that splits its own data), ``_influence`` (influence tests), ``_heldout`` (a held-out set whose
-reads are counted out of the learner's reach), ``_seeds`` (grading-time seeds).
+reads are counted out of the learner's reach), ``_seeds`` (grading-time seeds), ``_notebook``
+(how a failed test shows in a notebook: a few lines, "Part N is not attempted yet"), ``_help``
+(:func:`parts`: tiered hints and a solution per part, on request; ``_hints`` holds the hints,
+``_solutions`` is generated from the reference solutions).
 """
 from __future__ import annotations
 
@@ -30,11 +33,17 @@ from ._checks import (
 )
 from ._fail import CheckFailed
 from ._heldout import check_read_once, watched_held_out
+from ._help import Part, parts
 from ._influence import check_unchanged, same_randomness
 from ._leak import check_no_leak, explain
 from ._plain import plain, unpack
 from ._seeds import SEED_VARIABLE, fresh_seeds
 from ._seeds import receive_secret as _receive_secret  # noqa: F401 - called by the kernel guard
+from ._notebook import install as _install_short_errors
+
+# In IPython, a failed test shows a few lines in the learner's terms, and an answer still
+# raising NotImplementedError says "Part N is not attempted yet" (see _notebook).
+_install_short_errors()
 
 __all__ = [
     "CheckFailed",
@@ -53,4 +62,6 @@ __all__ = [
     "unpack",
     "same_randomness",
     "watched_held_out",
+    "parts",
+    "Part",
 ]

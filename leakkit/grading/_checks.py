@@ -34,15 +34,14 @@ def as_float(value: Any, what: str) -> float:
 
 def check_number(value: Any, *, what: str = "your score") -> float:
     """``value`` must be one finite number (not a string, array or None); returns it as a float.
+    Quiet when it is: being a number is a step towards a rule, not a rule a learner is told
+    they got right.
 
     >>> check_number(0.5)
-    Correct: your score is a number (0.500).
     0.5
     """
     what = option_text(what, "what")
-    value = as_float(value, what)
-    ok(f"{what} is a number ({value:.3f}).")
-    return value
+    return as_float(value, what)
 
 
 def check_near_chance(score: Any, *, chance: float, tol: float = 0.1, what: str = "your reported score") -> None:

@@ -9,7 +9,15 @@ import numpy as np
 
 
 class CheckFailed(AssertionError):
-    """A test-cell check failed; the message is written for the learner."""
+    """A test-cell check failed; the message is written for the learner.
+
+    In a notebook it shows as its message alone (IPython's ``_render_traceback_``), not as
+    a traceback through leakkit: what is wrong, then how to fix it."""
+
+    def _render_traceback_(self) -> list[str]:
+        from ._notebook import short_traceback
+
+        return short_traceback("CheckFailed", str(self))
 
 
 CheckFailed.__module__ = "leakkit.grading"
