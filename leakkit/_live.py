@@ -192,9 +192,8 @@ _GAP_FIX = {
 # A live tool's words for a gap whose tracer detail speaks of "the block": its tracer records
 # from its start, and pauses around leaks made on purpose (:func:`deliberate`).
 _LIVE_DETAIL = {
-    "fitted_outside": "scored rows with a model fitted where the live checks were not recording (before they "
-                      "started, or inside leakkit.evaluate or checklist.audit, which pause them): what it was "
-                      "fitted on is unknown",
+    "fitted_outside": "scored rows with a model fitted before the live checks started, or while they were "
+                      "paused (inside leakkit.evaluate or checklist.audit): what it was fitted on is unknown",
 }
 
 

@@ -36,6 +36,7 @@ class Cell:
     findings: list = field(default_factory=list)  # the JSON findings
     error: str = ""
     seconds: float = 0.0
+    traces_itself: bool = False  # opens its own ``with leakkit.trace()`` (and prints its verdict)
 
 
 def role_of(markdown: str) -> str:
@@ -71,7 +72,8 @@ def run_notebook(path: Path) -> list[Cell]:
                 continue
             if c.cell_type != "code":
                 continue
-            cell = Cell(index=i, count=None, role=role_of(above))
+            cell = Cell(index=i, count=None, role=role_of(above),
+                        traces_itself=bool(re.search(r"^\s*with leakkit\.trace\(", c.source, re.M)))
             above = ""
             t0 = time.perf_counter()
             with capture_output() as cap, warnings.catch_warnings():
@@ -112,8 +114,10 @@ def main(argv: list[str]) -> int:
         boxes = sum(len(c.findings) for c in cells)
         right = sum(len(c.findings) for c in cells if c.role == "right")
         total_boxes, total_right, total_false = total_boxes + boxes, total_right + right, total_false + len(bad)
+        wrong = [c for c in cells if c.role == "wrong"]
         print(f"{p.stem}: {len(cells)} code cells, {boxes} findings shown, {right} under Right cells "
-              f"({len(bad)} unjustified), {sum(c.seconds for c in cells):.1f} s")
+              f"({len(bad)} unjustified); {len(wrong)} Wrong cells, {sum(bool(c.findings) for c in wrong)} with a "
+              f"box, {sum(c.traces_itself for c in wrong)} tracing themselves; {sum(c.seconds for c in cells):.1f} s")
         for c in cells:
             if c.findings or c.error:
                 tag = c.role.upper() or "-"
