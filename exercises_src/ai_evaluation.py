@@ -34,6 +34,7 @@
 # `raise NotImplementedError()` line). Do not rename the functions or change their arguments.
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %load_ext leakkit
 import re
 
 import numpy as np

@@ -36,6 +36,7 @@
 # `raise NotImplementedError()` line). Do not rename the functions or change their arguments.
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %load_ext leakkit
 import numpy as np
 import pandas as pd
 from sklearn.compose import make_column_transformer

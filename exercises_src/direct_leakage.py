@@ -33,6 +33,7 @@
 # their arguments.
 
 # %% nbgrader={"grade": false, "grade_id": "setup_churn", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %load_ext leakkit
 import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score

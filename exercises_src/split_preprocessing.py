@@ -31,6 +31,7 @@
 # `raise NotImplementedError()` line). Do not rename the function or change its arguments.
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %load_ext leakkit
 import numpy as np
 import pandas as pd
 from sklearn.base import clone

@@ -178,7 +178,7 @@ def gap_key(g: Any) -> tuple[str, str]:
 def gap_text(g: Any) -> str:
     """One line for a gap: what was not checked, and why (plus how to get it checked)."""
     kind, what = gap_key(g)
-    detail = str(getattr(g, "detail", "")).rstrip(".")
+    detail = _LIVE_DETAIL.get(kind) or str(getattr(g, "detail", "")).rstrip(".")
     fix = _GAP_FIX.get(kind)
     return f"{what}: {detail}" + (f" ({fix})" if fix else "") + "."
 
@@ -186,7 +186,14 @@ def gap_text(g: Any) -> str:
 _GAP_FIX = {
     "worker_processes": "n_jobs=1 has it checked",
     "other_threads": "run it in the main thread to have it checked",
-    "fitted_outside": "fit it again after %load_ext leakkit, or in the test, to have it checked",
+    "fitted_outside": "fit it again in a traced cell or test to have it checked",
+}
+
+# A live tool's words for a gap whose tracer detail speaks of "the block": its tracer records
+# from its start, and pauses around leaks made on purpose (:func:`deliberate`).
+_LIVE_DETAIL = {
+    "fitted_outside": "scored rows with a model fitted before the live checks started, or while they were "
+                      "paused (inside leakkit.evaluate or checklist.audit): what it was fitted on is unknown",
 }
 
 

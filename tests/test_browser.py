@@ -509,3 +509,45 @@ def test_live_warning_shows_under_the_cell_that_completes_the_leak(page, lab):
     box.scroll_into_view_if_needed()
     assert box.is_visible() and box.bounding_box()["height"] > 20
     _shot(page, "browser-04-live-warning")
+
+
+COURSE_LIVE_NOTEBOOK = "notebooks/04_indirect_leakage.ipynb"
+
+
+def _roles(path: Path) -> list[str]:
+    """Per code cell of ``path``: "wrong" / "right" when the markdown just above says so."""
+    roles, above = [], ""
+    for c in nbformat.read(path, as_version=4).cells:
+        if c.cell_type == "markdown":
+            above = c.source
+        elif c.cell_type == "code":
+            roles.append("right" if re.search(r"\*\*Right\b", above)
+                         else "wrong" if re.search(r"\*\*Wrong\b", above) else "")
+            above = ""
+    return roles
+
+
+def test_course_notebook_shows_the_live_warning_under_its_wrong_cell(page, lab):
+    """A course notebook as a learner opens it: its first cell loads the extension, and Run All
+    shows the live finding under the **Wrong** cell that fills missing values with the means of
+    all rows (``statistic_saw_held_out``, LK106), and no finding under any **Right** cell."""
+    path = lab.root / COURSE_LIVE_NOTEBOOK
+    first = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    assert first.source.startswith("%load_ext leakkit"), first.source[:200]
+    roles = _roles(path)
+    _open_notebook(page, lab, COURSE_LIVE_NOTEBOOK, "course-live")
+    _run_all_cells(page, timeout_s=300)
+    cells = page.evaluate(_LIVE_FINDINGS_JS)
+    assert len(cells) == len(roles), (len(cells), len(roles))
+    wrong_boxes = [i for i, c in enumerate(cells) if roles[i] == "wrong" and "statistic_saw_held_out" in c["checks"]]
+    assert len(wrong_boxes) == 1, [(i, roles[i], c["checks"]) for i, c in enumerate(cells) if c["checks"]]
+    shown = cells[wrong_boxes[0]]["text"]
+    assert "LK106" in shown and "mean" in shown, shown
+    under_right = [(i, c["checks"]) for i, c in enumerate(cells) if roles[i] == "right" and c["checks"]]
+    assert not under_right, under_right
+    tracebacks = [t for t in page.evaluate(_STDERR_OUTPUTS_JS) if "Traceback" in t]
+    assert not tracebacks, tracebacks[0][:2000]
+    box = page.locator(".leakkit-finding").first
+    box.scroll_into_view_if_needed()
+    assert box.is_visible() and box.bounding_box()["height"] > 20
+    _shot(page, "browser-05-course-live-warning")

@@ -630,6 +630,42 @@ def test_in_a_kernel_honest_cells_write_nothing_and_the_leak_is_a_display_output
     assert "Internal errors: 0." in status and "Shown: 1 finding" in status
 
 
+
+@pytest.mark.slow
+def test_a_grading_kernel_loads_the_extension_switched_off(tmp_path):
+    """The releases' setup cells run ``%load_ext leakkit``; nbgrader's autograder (plain
+    ``nbgrader autograde``, the formgrader's button and ``leakkit grade`` all run
+    ``GuardedExecute``) starts its kernel with ``LEAKKIT_LIVE=off``: the same leaky cells that
+    show a box in a learner's kernel show nothing there, and nothing reaches stderr, so no
+    test cell's score can change."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from leakkit.autograde.preprocessors import GuardedExecute
+
+    cells = ["%load_ext leakkit", SETUP,
+             "X_scaled = StandardScaler().fit_transform(X)",
+             "X_tr, X_te, y_tr, y_te = train_test_split(X_scaled, y, random_state=0)",
+             "LogisticRegression().fit(X_tr, y_tr).score(X_te, y_te)",
+             "import os; print(os.environ.get('LEAKKIT_LIVE'))\n%leakkit"]
+
+    def outputs(run):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        run(nb)
+        return [c.outputs for c in nb.cells]
+
+    learner = outputs(lambda nb: NotebookClient(nb, timeout=300, kernel_name="python3",
+                                                resources={"metadata": {"path": str(tmp_path)}}).execute())
+    grading = outputs(lambda nb: GuardedExecute(timeout=300).preprocess(nb, {"metadata": {"path": str(tmp_path)}}))
+    for outs in (learner, grading):
+        assert not [o for cell in outs for o in cell if o.output_type in ("error",) or o.get("name") == "stderr"]
+    shown = [[o for o in cell if ext.MIME in o.get("data", {})] for cell in learner]
+    assert [len(s) for s in shown] == [0, 0, 0, 0, 1, 0]  # the control: a learner's kernel shows it
+    assert not [o for cell in grading for o in cell if o.output_type == "display_data"]
+    status = "".join(o.text for o in grading[5] if o.output_type == "stream")
+    assert status.startswith("off\n") and "leakkit live checks: off; 0 cells checked." in status
+
 def test_a_selection_demo_then_an_honest_split_of_the_raw_data_is_not_flagged(shell):
     ran = run_all(shell, [
         "X_sel = SelectKBest(f_classif, k=3).fit_transform(X, y)  # the wrong way, shown, never evaluated",

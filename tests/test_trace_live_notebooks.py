@@ -1,6 +1,7 @@
 """The course notebooks through ``%load_ext leakkit``: no box under a cell whose markdown says
 **Right** (each notebook shows the wrong way, then the right way, on the same data, in one
-kernel). Boxes elsewhere are listed by ``tests/trace_corpus/live_notebooks.py``."""
+kernel), and the boxes a learner must see under the **Wrong** cells written in plain code are
+there. Boxes elsewhere are listed by ``tests/trace_corpus/live_notebooks.py``."""
 import sys
 from pathlib import Path
 
@@ -26,3 +27,9 @@ def test_no_box_under_a_right_cell(path):
     assert sum(c.role == "right" for c in cells) >= 1  # the notebook has Right cells to check
     bad = live_notebooks.false_alarms(path.stem, cells)
     assert bad == [], [(c.index, f["check"], f["message"][:200]) for c, f in bad]
+    assert live_notebooks.missed(path.stem, cells) == set(), [(c.index, c.role, c.boxes) for c in cells if c.boxes]
+
+
+def test_every_expected_wrong_box_names_a_course_notebook():
+    stems = {p.stem for p in NOTEBOOKS}
+    assert set(live_notebooks.EXPECTED_UNDER_WRONG) <= stems

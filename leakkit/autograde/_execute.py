@@ -16,6 +16,10 @@ from ._metadata import (
     CELL_TIMEOUT, INTEGRITY, KERNEL_DIED, KERNEL_STUCK, NOT_RUN, SEED_VARIABLE, error_output, record, source_cells,
 )
 
+#: The switch of ``%load_ext leakkit`` (``leakkit.ipython.ENV_SWITCH``; not imported from
+#: there, so grading does not need IPython's magics machinery in this process).
+LIVE_SWITCH = "LEAKKIT_LIVE"
+
 
 class GuardedExecute(Execute):
     """nbgrader's Execute with the kernel guard around test cells, kernel start failures
@@ -59,8 +63,14 @@ class GuardedExecute(Execute):
 
     def _start_kernel(self) -> Any:
         """Enter ``setup_kernel`` with the grading secret kept out of the kernel's environment,
-        retrying a kernel that fails to start (a busy machine, not the learner's fault)."""
+        retrying a kernel that fails to start (a busy machine, not the learner's fault).
+
+        The kernel gets ``LEAKKIT_LIVE=off``: the releases' setup cells run ``%load_ext leakkit``
+        for the learner; while grading, the extension loads switched off, so it records
+        nothing, shows nothing and cannot change what the tests see or score (the hidden
+        tests run their own tracer)."""
         env = {k: v for k, v in os.environ.items() if k != SEED_VARIABLE}
+        env[LIVE_SWITCH] = "off"
         for attempt in range(self.kernel_start_retries + 1):
             ctx = self.setup_kernel(env=env)
             try:

@@ -16,6 +16,9 @@ class _Array:
     def __init__(self, trace: Any, D: np.ndarray, rows: np.ndarray):
         self.trace, self.D, self.rows = trace, D, rows
         self.stats = [(sid, d) for sid, d in trace._stat_data.items() if isinstance(d.input, np.ndarray)]
+        self._value_sets: dict[tuple[int, Any], set] = {}  # (statistic, column or None) -> its values
+        self._columns: list | None = None  # (id, statistic, per-column for this width) of column statistics
+        self._same: list | None = None  # col_values when it is the same for every column
 
     def candidates(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """(raw hashes, raw float values, raw row fingerprints) of same-shaped raw data."""
@@ -37,16 +40,31 @@ class _Array:
         return out
 
     def col_values(self, j: int) -> list[tuple[int, set]]:
-        d = self.D.shape[1]
+        """(statistic, its values) that column ``j`` may hold: a per-column statistic's value
+        for that column, else a statistic's values over all its input."""
+        if self._columns is None:
+            d = self.D.shape[1]
+            self._columns = [(sid, s, s.input.ndim == 2 and s.input.shape[1] == d)
+                             for sid, s in self.stats if s.kind == "columns"]
+            if not any(per_column for _, _, per_column in self._columns):
+                # The same list for every column (no statistic of an array this wide): made once.
+                self._same = [(sid, self._values_of(sid, s, None)) for sid, s, _ in self._columns if None in s.values]
+        if self._same is not None:
+            return list(self._same)
         out = []
-        for sid, s in self.stats:
-            if s.kind != "columns":
-                continue
-            if j in s.values and s.input.ndim == 2 and s.input.shape[1] == d:
-                out.append((sid, set(s.values[j])))
+        for sid, s, per_column in self._columns:
+            if per_column and j in s.values:
+                out.append((sid, self._values_of(sid, s, j)))
             elif None in s.values:
-                out.append((sid, set(s.values[None])))
+                out.append((sid, self._values_of(sid, s, None)))
         return out
+
+    def _values_of(self, sid: int, s: Any, key: Any) -> set:
+        """The set of a statistic's values for one column (or all), made once per array."""
+        got = self._value_sets.get((sid, key))
+        if got is None:
+            got = self._value_sets[(sid, key)] = set(s.values[key])
+        return got
 
     def run(self) -> None:
         D = self.D

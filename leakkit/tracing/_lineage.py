@@ -34,7 +34,6 @@ from ._util import _EMPTY, _contains, _occurs_once, _unique
 
 def build_resolver(outputs: list, links: list, splits: list, frames: dict) -> Callable[[np.ndarray], np.ndarray]:
     """A function mapping row fingerprints to root fingerprints."""
-    parent: dict[int, int] = {}
     children = [o.rows for o in outputs if o.parents is not None] + [c for c, _ in links]
     all_children = _unique(np.concatenate(children)) if children else _EMPTY
     split_keys = {s.frame_key for s in splits if s.frame_key is not None and not s.internal and s.frame_key in frames}
@@ -68,29 +67,35 @@ def build_resolver(outputs: list, links: list, splits: list, frames: dict) -> Ca
                 aliases.append((combine(H), combine(H, [npos[n] for n in snames])))
     raw = _unique(np.concatenate(raw_parts)) if raw_parts else _EMPTY
     pairs = [(o.rows, o.parents) for o in outputs if o.parents is not None] + list(links)
+    kept: list[tuple[np.ndarray, np.ndarray]] = []
     for child, par in pairs:
         keep = ~_contains(child, raw)
-        for a, b in zip(child[keep].tolist(), par[keep].tolist()):
-            if a != b and a not in parent:
-                parent[a] = b
+        kept.append((child[keep], par[keep]))
     split_roots = _unique(np.concatenate(roots_parts)) if roots_parts else _EMPTY
     for child, par in aliases:
         # A raw split frame's own rows stay roots: mapping them onto a narrower frame's rows
         # (which map back onto them) would make a cycle.
         keep = ~_contains(child, split_roots)
-        for a, b in zip(child[keep].tolist(), par[keep].tolist()):
-            if a != b and a not in parent:
-                parent[a] = b
-    return _resolver_of(parent)
+        kept.append((child[keep], par[keep]))
+    return _resolver_of(*_first_links(kept))
 
 
-def _resolver_of(parent: dict[int, int]) -> Callable[[np.ndarray], np.ndarray]:
-    if not parent:
+def _first_links(pairs: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """(children, parents), children sorted: each child's first link in ``pairs``, taken in
+    order (a row linked to itself is no link)."""
+    if not pairs:
+        return _EMPTY, _EMPTY
+    child = np.concatenate([np.asarray(c, dtype=np.uint64) for c, _ in pairs])
+    par = np.concatenate([np.asarray(p, dtype=np.uint64) for _, p in pairs])
+    link = child != par
+    child, par = child[link], par[link]
+    children, first = np.unique(child, return_index=True)  # the first occurrence of each child
+    return children, par[first]
+
+
+def _resolver_of(children: np.ndarray, parents: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    if not len(children):
         return lambda fps: fps
-    children = np.fromiter(parent.keys(), dtype=np.uint64, count=len(parent))
-    parents = np.fromiter(parent.values(), dtype=np.uint64, count=len(parent))
-    order = np.argsort(children)
-    children, parents = children[order], parents[order]
 
     def resolve(fps: np.ndarray) -> np.ndarray:
         """Follow each fingerprint's parents to its root, all rows at once (at most 64 links)."""
@@ -109,7 +114,6 @@ def _resolver_of(parent: dict[int, int]) -> Callable[[np.ndarray], np.ndarray]:
             todo = todo[hit]
         return out
 
-    resolve.parent = parent  # type: ignore[attr-defined]
     return resolve
 
 

@@ -30,8 +30,13 @@
 #
 # `leakkit.datasets.make_churn` generates such a table. It is synthetic and seeded, so
 # every run gives the same rows.
+#
+# The first line of the next cell, `%load_ext leakkit`, switches on leakkit's live checks: from
+# then on, a cell that completes a leak shows a box under it naming the leak and its fix
+# (`%leakkit off` stops them). Every notebook and exercise of the course starts with it.
 
 # %%
+# %load_ext leakkit
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt

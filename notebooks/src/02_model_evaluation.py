@@ -31,6 +31,7 @@
 # level that drifts, and a competitor who opens somewhere in the second year.
 
 # %%
+# %load_ext leakkit
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt

@@ -31,6 +31,7 @@
 # coin flip, 1.0 a perfect ranking).
 
 # %%
+# %load_ext leakkit
 from functools import lru_cache
 
 import numpy as np

@@ -46,6 +46,7 @@
 # errors and carry a random label.
 
 # %%
+# %load_ext leakkit
 import textwrap
 
 import matplotlib.pyplot as plt
@@ -229,7 +230,10 @@ X_missing, y_missing = make_table(0, **TALL, missing=0.3)
 frame = pd.DataFrame(X_missing, columns=[f"x{i}" for i in range(X_missing.shape[1])])
 
 # %% [markdown]
-# **Predict, then run.** Will the pandas one-liner before the split inflate the score?
+# **Predict, then run.** Will the pandas one-liner before the split inflate the score? These
+# two cells have no `with leakkit.trace()`: the first cell of the notebook ran
+# `%load_ext leakkit`, which traces every cell and shows a box under the one that completes a
+# leak. Will a box appear?
 #
 # **Wrong** — fill with the means of all rows, then cross-validate:
 
@@ -244,6 +248,14 @@ print(f"cross-validated accuracy: {score:.3f}")
 # %% tags=["nbval-check-output"]
 score = cross_val_score(make_pipeline(SimpleImputer(), scaled_knn), frame, y_missing, cv=folds(0)).mean()
 print(f"cross-validated accuracy: {score:.3f}")
+
+# %% [markdown]
+# The box under the **Wrong** cell is the live check (code LK106, `statistic_saw_held_out`):
+# `frame.mean()` read every row, the folds of `cross_val_score` then held some of them out,
+# and the filled values reached the model. The tracer follows pandas and numpy statistics
+# (means, medians, quantiles, group means, correlations) into the data a model is fitted or
+# scored on. No box under the **Right** cell: each fold's `SimpleImputer` computed its means
+# from that fold's training rows.
 
 # %% tags=["nbval-check-output"]
 def mean_imputation(shape):
@@ -580,9 +592,12 @@ for step in wrong_traces:
 
 # %% [markdown]
 # Five leaks caught, five correct versions left alone. Doing every preprocessing step with an
-# estimator inside a `Pipeline` is what makes the mistake both impossible and checkable;
-# statistics computed by hand (`df.fillna(df.mean())`, a z-score computed with pandas) leak the
-# same way, so keep them out of the code that runs before the split.
+# estimator inside a `Pipeline` is what makes the mistake both impossible and checkable.
+# Statistics computed by hand (`df.fillna(df.mean())`, a z-score computed with pandas) leak the
+# same way; the tracer follows the common forms (the box under the pandas **Wrong** cell of
+# section 2), not every one: a statistic bent by more arithmetic before use (`mean + 3 * std`
+# as a cap), numpy array methods (`X.mean(axis=0)`) and `scipy.stats.zscore` go unseen. Keep
+# them out of the code that runs before the split.
 #
 # ## Takeaways
 #

@@ -46,6 +46,7 @@
 # quarter of the rows: 0.5 is chance, 1.0 a perfect ranking.
 
 # %%
+# %load_ext leakkit
 import textwrap
 
 import matplotlib.pyplot as plt

@@ -29,6 +29,7 @@
 #   gives an honest estimate.
 
 # %%
+# %load_ext leakkit
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt

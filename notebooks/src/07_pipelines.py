@@ -31,6 +31,7 @@
 #   when the score hardly moves.
 
 # %%
+# %load_ext leakkit
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt

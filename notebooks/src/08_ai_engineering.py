@@ -32,6 +32,7 @@
 # - how a held-out set that logs every read turns "we only looked once" into a fact.
 
 # %%
+# %load_ext leakkit
 import itertools
 import textwrap
 

@@ -35,6 +35,7 @@
 # and 3, a "yes" to questions 2 and 4.
 
 # %% tags=["nbval-check-output"]
+# %load_ext leakkit
 import os
 import subprocess
 import sys
@@ -514,9 +515,15 @@ print("flagged about time order, which was not planted:", "; ".join(time_finding
 #   years. The audit cannot know that, and splitting by time is the safe default; it cost us
 #   training invoices, not accuracy we could measure.
 #
-# The audit also has blind spots that this project did not exercise. A statistic computed by
-# hand before the split (a pandas mean, a numpy percentile) is caught only where the tracer can
-# follow it; read such code yourself. A split made by indexing with ready-made positions calls no splitter either;
+# The audit also has blind spots that this project did not exercise. Its tracer follows the
+# statistics people usually compute by hand before the split (a pandas mean in `fillna`, a group
+# mean of the target, a quantile used as a cap, a correlation screen), but not every form: numpy
+# array methods (`X.mean(axis=0)`), a statistic bent by more arithmetic before use
+# (`mean + 3 * std` as a bound), functions that fit and transform in one call
+# (`scipy.stats.zscore`), rows *chosen* by a statistic (`df[df.x < df.x.quantile(0.99)]` keeps
+# the values unchanged) and statistics computed before the evaluation started go unseen.
+# What it saw but could not judge it lists as "not checked", never as a pass; read the rest
+# yourself. A split made by indexing with ready-made positions calls no splitter either;
 # the audit declares the `test=` frame as held out, and in your own code
 # `leakkit.trace(held_out=X_test)` does the same. A feature can also leak without
 # being strong enough, alone, to be flagged; question 1 still has to be asked column by

@@ -26,6 +26,13 @@ NOTEBOOKS = ROOT / "notebooks"
 #: Boxes under a Right cell that are not false alarms: (notebook stem, check) -> why.
 JUSTIFIED: dict[tuple[str, str], str] = {}
 
+#: Boxes a learner must see under a **Wrong** cell (one written in plain code, without its own
+#: ``with leakkit.trace()``): notebook stem -> the checks shown there.
+EXPECTED_UNDER_WRONG: dict[str, set[str]] = {
+    "03_direct_leakage": {"duplicates_across_split"},  # copies of test rows among the training rows
+    "04_indirect_leakage": {"statistic_saw_held_out"},  # df.fillna(df.mean()) before cross-validation
+}
+
 
 @dataclass
 class Cell:
@@ -36,6 +43,7 @@ class Cell:
     findings: list = field(default_factory=list)  # the JSON findings
     error: str = ""
     seconds: float = 0.0
+    traces_itself: bool = False  # opens its own ``with leakkit.trace()`` (and prints its verdict)
 
 
 def role_of(markdown: str) -> str:
@@ -71,7 +79,8 @@ def run_notebook(path: Path) -> list[Cell]:
                 continue
             if c.cell_type != "code":
                 continue
-            cell = Cell(index=i, count=None, role=role_of(above))
+            cell = Cell(index=i, count=None, role=role_of(above),
+                        traces_itself=bool(re.search(r"^\s*with leakkit\.trace\(", c.source, re.M)))
             above = ""
             t0 = time.perf_counter()
             with capture_output() as cap, warnings.catch_warnings():
@@ -101,6 +110,12 @@ def false_alarms(stem: str, cells: list[Cell]) -> list[tuple[Cell, dict]]:
             if (stem, f["check"]) not in JUSTIFIED]
 
 
+def missed(stem: str, cells: list[Cell]) -> set[str]:
+    """Checks of :data:`EXPECTED_UNDER_WRONG` that no Wrong cell of the notebook showed."""
+    shown = {f["check"] for c in cells if c.role == "wrong" for f in c.findings}
+    return EXPECTED_UNDER_WRONG.get(stem, set()) - shown
+
+
 def main(argv: list[str]) -> int:
     paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     if argv:
@@ -112,8 +127,14 @@ def main(argv: list[str]) -> int:
         boxes = sum(len(c.findings) for c in cells)
         right = sum(len(c.findings) for c in cells if c.role == "right")
         total_boxes, total_right, total_false = total_boxes + boxes, total_right + right, total_false + len(bad)
+        wrong = [c for c in cells if c.role == "wrong"]
         print(f"{p.stem}: {len(cells)} code cells, {boxes} findings shown, {right} under Right cells "
-              f"({len(bad)} unjustified), {sum(c.seconds for c in cells):.1f} s")
+              f"({len(bad)} unjustified); {len(wrong)} Wrong cells, {sum(bool(c.findings) for c in wrong)} with a "
+              f"box, {sum(c.traces_itself for c in wrong)} tracing themselves; {sum(c.seconds for c in cells):.1f} s")
+        lost = missed(p.stem, cells)
+        total_false += len(lost)
+        if lost:
+            print(f"    MISSED: no Wrong cell showed {sorted(lost)}")
         for c in cells:
             if c.findings or c.error:
                 tag = c.role.upper() or "-"
@@ -122,7 +143,8 @@ def main(argv: list[str]) -> int:
                           f"{f['message'][:150]}")
                 if c.error:
                     print(f"    cell {c.index:>3} [{tag:5}] ERROR {c.error[:150]}")
-    print(f"total: {total_boxes} findings shown, {total_right} under Right cells, {total_false} unjustified")
+    print(f"total: {total_boxes} findings shown, {total_right} under Right cells; "
+          f"{total_false} unjustified or missed")
     return 0 if total_false == 0 else 1
 
 
