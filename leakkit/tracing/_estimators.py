@@ -14,9 +14,35 @@ def _label(est: Any) -> str:
     return type(est).__name__
 
 
+_PARAM_NAMES: dict[type, tuple] = {}  # class -> (its __init__, its parameter names)
+
+
+def _get_params(est: Any) -> dict:
+    """``est.get_params(deep=True)``; for a class that keeps scikit-learn's own
+    ``get_params`` and ``_get_param_names``, the same dict built from parameter names read
+    once per class (scikit-learn inspects ``__init__``'s signature on every call)."""
+    from sklearn.base import BaseEstimator
+
+    cls = type(est)
+    if (getattr(cls, "get_params", None) is not BaseEstimator.get_params
+            or getattr(getattr(cls, "_get_param_names", None), "__func__", None)
+            is not BaseEstimator._get_param_names.__func__):
+        return est.get_params(deep=True)
+    hit = _PARAM_NAMES.get(cls)
+    if hit is None or hit[0] is not cls.__init__:
+        hit = _PARAM_NAMES[cls] = (cls.__init__, tuple(cls._get_param_names()))
+    out = {}
+    for key in hit[1]:
+        value = getattr(est, key)
+        if hasattr(value, "get_params") and not isinstance(value, type):
+            out.update((key + "__" + k, val) for k, val in value.get_params().items())
+        out[key] = value
+    return out
+
+
 def _config(est: Any) -> str:
     try:
-        params = est.get_params(deep=True)
+        params = _get_params(est)
         items = sorted((k, repr(v)) for k, v in params.items())
         return f"{type(est).__name__}({items!r})"
     except Exception:  # noqa: BLE001 - a broken get_params must not break the user's code
