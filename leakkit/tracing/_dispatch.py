@@ -55,15 +55,19 @@ class _TracedSplit:
         return traced
 
 
-@functools.lru_cache(maxsize=None)
-def _search_base() -> type:
-    from sklearn.model_selection._search import BaseSearchCV
+_SEARCH_BASE: list = []
 
-    return BaseSearchCV
+
+def _search_base() -> type:
+    if not _SEARCH_BASE:
+        from sklearn.model_selection._search import BaseSearchCV
+
+        _SEARCH_BASE.append(BaseSearchCV)
+    return _SEARCH_BASE[0]
 
 
 def _is_search(est: Any) -> bool:
-    return isinstance(est, _search_base())
+    return isinstance(est, _SEARCH_BASE[0] if _SEARCH_BASE else _search_base())
 
 
 def _dispatch(est: Any, name: str, bound: Any, args: tuple, kwargs: dict) -> Any:
@@ -74,13 +78,16 @@ def _dispatch(est: Any, name: str, bound: Any, args: tuple, kwargs: dict) -> Any
         return bound(*args, **kwargs)
     stack = _stack()
     outer = not stack
-    parent_fit = next((f for f in reversed(stack) if f[1] in _FIT_METHODS), None)
-    inside_search = any(_is_search(e) and m in _FIT_METHODS for e, m, _ in stack)
     X = args[0] if args else kwargs.get("X", kwargs.get("data"))
     y = args[1] if len(args) > 1 else kwargs.get("y")
     if outer:
         _local.fold_hint = _fold_hint()
-    pre = [_safely(t, t._before, est, name, X, outer, parent_fit, inside_search) for t in tracers]
+    if name in _FIT_METHODS:
+        parent_fit = next((f for f in reversed(stack) if f[1] in _FIT_METHODS), None)
+        inside_search = any(m in _FIT_METHODS and _is_search(e) for e, m, _ in stack)
+        pre = [_safely(t, t._before, est, name, X, outer, parent_fit, inside_search) for t in tracers]
+    else:  # a trace records nothing before a transform or a prediction (``Trace._before``)
+        pre = [None] * len(tracers)
     stack.append((est, name, pre))
     try:
         result = bound(*args, **kwargs)

@@ -14,9 +14,52 @@ def _label(est: Any) -> str:
     return type(est).__name__
 
 
+_PARAM_NAMES: dict[type, tuple] = {}  # class -> (its __init__, its parameter names, same as get_params?)
+
+
+def _get_params(est: Any) -> dict:
+    """``est.get_params(deep=True)``; for a class that keeps scikit-learn's own
+    ``get_params`` and ``_get_param_names``, the same dict built from parameter names read
+    once per class (scikit-learn inspects ``__init__``'s signature on every call). The first
+    time a class is met, both are computed: the short way is used for the class only if
+    they agree (so another scikit-learn version's ``get_params`` is never second-guessed)."""
+    from sklearn.base import BaseEstimator
+
+    cls = type(est)
+    if (getattr(cls, "get_params", None) is not BaseEstimator.get_params
+            or getattr(getattr(cls, "_get_param_names", None), "__func__", None)
+            is not BaseEstimator._get_param_names.__func__):
+        return est.get_params(deep=True)
+    hit = _PARAM_NAMES.get(cls)
+    if hit is None or hit[0] is not cls.__init__:
+        init, names = cls.__init__, tuple(cls._get_param_names())
+        params = est.get_params(deep=True)
+        try:
+            mine = _params_from(est, names)
+            same = list(params) == list(mine) and all(params[k] is mine[k] for k in params)
+        except Exception:  # noqa: BLE001 - then the class always goes the long way
+            same = False
+        _PARAM_NAMES[cls] = (init, names, same)
+        return params
+    if not hit[2]:
+        return est.get_params(deep=True)
+    return _params_from(est, hit[1])
+
+
+def _params_from(est: Any, names: tuple) -> dict:
+    """scikit-learn's ``BaseEstimator.get_params(deep=True)``, given the parameter names."""
+    out = {}
+    for key in names:
+        value = getattr(est, key)
+        if hasattr(value, "get_params") and not isinstance(value, type):
+            out.update((key + "__" + k, val) for k, val in value.get_params().items())
+        out[key] = value
+    return out
+
+
 def _config(est: Any) -> str:
     try:
-        params = est.get_params(deep=True)
+        params = _get_params(est)
         items = sorted((k, repr(v)) for k, v in params.items())
         return f"{type(est).__name__}({items!r})"
     except Exception:  # noqa: BLE001 - a broken get_params must not break the user's code

@@ -18,6 +18,20 @@ from ._util import _copy_to_spare, _frame_snapshot, _return_spare, _rows_equal
 _FOLD_SOURCES = 4
 
 
+_PROBES: dict[int, np.ndarray] = {}
+
+
+def _probe(n: int) -> np.ndarray:
+    """16 evenly spread positions among ``n`` rows (fewer when ``n`` is small), made once per ``n``."""
+    p = _PROBES.get(n)
+    if p is None:
+        if len(_PROBES) > 64:
+            _PROBES.clear()
+        p = _PROBES[n] = np.unique(np.linspace(0, n - 1, 16).astype(np.intp))
+        p.flags.writeable = False
+    return p
+
+
 class RowBook:
     """Fingerprints by object, frames by key, and recent splits' per-value hashes."""
 
@@ -165,7 +179,7 @@ class RowBook:
             if idx is None or len(idx) != n or n == 0:
                 continue
             idx = np.asarray(idx)
-            probe = np.unique(np.linspace(0, n - 1, 16).astype(np.intp))
+            probe = _probe(n)
             try:
                 sub = X.iloc[probe] if isinstance(X, pd.DataFrame) else np.asarray(X)[probe]
                 Hp = column_hashes(self.dense(sub))[1]
