@@ -145,10 +145,9 @@ def test_score_gap_accepts_gap_result_objects():
 
 
 def test_score_gap_with_compare_protocols_output():
-    evaluate = pytest.importorskip("leakkit.evaluate")
-    if not hasattr(evaluate, "compare_protocols"):
-        pytest.skip("leakkit.evaluate.compare_protocols not available")
-    frame = evaluate.compare_protocols({"a": (lambda s: 0.8 + 0.01 * s, lambda s: 0.6)}, seeds=3)
+    from leakkit.evaluate import compare_protocols
+
+    frame = compare_protocols({"a": (lambda s: 0.8 + 0.01 * s, lambda s: 0.6)}, seeds=3)
     ax = score_gap(frame, metric="accuracy")
     assert len(ax.patches) == 2 and ax.get_title().startswith("The leaky protocol overstates accuracy by 0.2")
 

@@ -275,7 +275,7 @@ def test_the_plugin_leaves_nothing_patched_between_tests(pytester):
 
         def test_skips():
             StandardScaler().fit(X)
-            pytest.skip("not today")
+            pytest.skip("not today")  # the plugin must report a skip as a skip (skipped=1 below)
 
         @pytest.fixture
         def broken():
