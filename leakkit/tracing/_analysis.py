@@ -28,6 +28,7 @@ class SplitIndex:
         self.folds = split.folds
         self._masks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._sides: dict[int, tuple] = {}
+        self._positions: dict[tuple, tuple] = {}
         self.uniq, self.inverse = _unique(roots, return_inverse=True)
         m = len(self.uniq)
         self.te_masks, self.tr_masks, self.held_only = [], [], []
@@ -80,6 +81,15 @@ class SplitIndex:
         None when fewer than ``min_found`` of them are (then they are other data)."""
         if len(self.uniq) == 0 or len(roots) == 0:
             return None
+        key = (id(roots), min_found)
+        hit = self._positions.get(key)
+        if hit is not None and hit[0] is roots:
+            return hit[1]
+        pos = self._positions_of(roots, min_found)
+        self._positions[key] = (roots, pos)
+        return pos
+
+    def _positions_of(self, roots: np.ndarray, min_found: float) -> np.ndarray | None:
         side = self.fold_side(roots)
         if side is not None:
             k, is_test = side
