@@ -255,6 +255,50 @@ def test_every_patch_is_undone_and_arrays_released(xy):
     assert checks(t) == ["fit_before_split"]  # the report survives
 
 
+def test_each_folds_rows_are_freed_while_the_block_runs():
+    # scikit-learn frees a fold's X_train/X_test after the fold; the trace must not keep them
+    # (it held every fold's copies: megabytes the plain run does not hold).
+    import gc
+    import weakref
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(300, 4))
+    y = (X[:, 0] > 0).astype(int)
+    seen = []
+
+    class Probe(LogisticRegression):
+        def fit(self, X, y, **kw):
+            seen.append(weakref.ref(X))
+            return super().fit(X, y, **kw)
+
+    with leakkit.trace() as t:
+        cross_val_score(Probe(), X, y, cv=5)
+        gc.collect()
+        alive = [r for r in seen if r() is not None]
+    assert len(seen) == 5 and alive == []
+    assert len([f for f in t.fits if f.rows is not None]) == 5  # yet every fold's rows were read
+    assert checks(t) == []
+
+
+def test_an_id_reused_by_new_data_is_not_mistaken_for_the_old():
+    # Data the trace watches weakly: once it goes, a new array at the same address is new data.
+    rng = np.random.default_rng(2)
+    y = (rng.normal(size=120) > 0).astype(int)
+    ids, fits = [], []
+    with leakkit.trace() as t:
+        for _ in range(30):
+            X = rng.normal(size=(120, 3))
+            ids.append(id(X))
+            LogisticRegression().fit(X, y)
+            fits.append(leakkit._rows.row_fingerprints(X))
+            del X
+    assert len(set(ids)) < len(ids), "no address was reused: the test proves nothing"
+    recorded = [f.rows for f in t.fits if f.outermost]
+    assert len(recorded) == 30
+    for rows, expected in zip(recorded, fits):
+        assert np.array_equal(np.sort(rows), np.sort(expected))
+
+
 def test_a_trace_cannot_be_entered_twice(xy):
     t = leakkit.trace()
     with t:

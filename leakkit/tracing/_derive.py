@@ -27,10 +27,9 @@ from ._util import _unique
 
 def derive(trace: Any, X: Any, rows: np.ndarray) -> None:
     """Check ``X`` once (per object) and register what derives from statistics or outputs."""
-    hit = trace._derived.get(id(X))
-    if hit is not None and hit is X:
+    if id(X) in trace._derived:  # X was fingerprinted: the entry goes when X goes (``RowBook.remember``)
         return
-    trace._derived[id(X)] = X
+    trace._derived[id(X)] = True
     if id(X) in trace._book.fold_ids:
         return  # one fold of a split already checked
     if trace._stat_data:

@@ -3,9 +3,18 @@ recent split's when cross-validation hands a fit one fold's rows.
 
 A DataFrame's per-value hashes are kept with its column names and index (so frames holding
 some of its columns, or some of its rows, can be matched to it) until the block ends.
+
+Entries are keyed by ``id(obj)``, so an id must not be reused by another object while its
+entry lives. Objects with stored hashes (frames, split data) are kept alive until the block
+ends. The rest (above all each cross-validation fold's rows, which scikit-learn frees after
+the fold) are watched through a weak reference instead: when one goes, its entries go with
+it. Keeping every fold's arrays alive held megabytes that the plain run frees, and made the
+traced run's allocations land in fresh, page-faulting memory.
 """
 from __future__ import annotations
 
+import functools
+import weakref
 from typing import Any
 
 import numpy as np
@@ -35,11 +44,13 @@ def _probe(n: int) -> np.ndarray:
 class RowBook:
     """Fingerprints by object, frames by key, and recent splits' per-value hashes."""
 
-    def __init__(self, local: Any):
+    def __init__(self, local: Any, by_id: tuple[dict, ...] = ()):
         self._local = local  # the patching layer's thread-local (its ``busy`` flag)
-        self.cache: dict[int, tuple] = {}  # id -> (obj, fps, frame key, digests, signature)
+        self.cache: dict[int, tuple] = {}  # id -> (fps, frame key, digests, signature)
         self.frames: dict[int, tuple] = {}  # frame key -> (names, column hashes, index)
-        self.keep: list[Any] = []  # objects stay alive so their ids stay unique
+        self.keep: list[Any] = []  # objects kept alive so their ids stay unique
+        self._watched: dict[int, weakref.ref] = {}  # id -> weak reference that forgets the id's entries
+        self._by_id = (self.cache, *by_id)  # dicts keyed by id(obj): emptied of an object that goes
         self.fold_sources: list[tuple] = []  # (split, hashes, spare buffer?)
         self.not_fingerprinted: dict[str, int] = {}
         self.fold_ids: set[int] = set()  # objects whose rows are one fold of a recorded split
@@ -49,33 +60,33 @@ class RowBook:
     def fingerprint(self, X: Any) -> tuple[np.ndarray | None, int | None]:
         """Row fingerprints of X and, for a DataFrame, a key to its stored column hashes."""
         hit = self.entry(X)
-        return (hit[1], hit[2]) if hit is not None else (None, None)
+        return (hit[0], hit[1]) if hit is not None else (None, None)
 
     def digests(self, X: Any) -> tuple:
         """One digest per column of a dense X (its values in row order), or ()."""
         hit = self.entry(X)
-        if hit is None or hit[1] is None or is_sparse(X):
+        if hit is None or hit[0] is None or is_sparse(X):
             return ()
-        if hit[3] is None:
+        if hit[2] is None:
             self._local.busy = True
             try:
-                H = self.frames[hit[2]][1] if hit[2] is not None else column_hashes(self.dense(X))[1]
+                H = self.frames[hit[1]][1] if hit[1] is not None else column_hashes(self.dense(X))[1]
                 digests = tuple(hash(H[:, j].tobytes()) for j in range(H.shape[1]))
             except Exception:  # noqa: BLE001 - no digests, no column matching
                 digests = ()
             finally:
                 self._local.busy = False
-            hit = (hit[0], hit[1], hit[2], digests, hit[4])
+            hit = (hit[0], hit[1], digests, hit[3])
             self.cache[id(X)] = hit
-        return hit[3]
+        return hit[2]
 
     def hashes(self, X: Any) -> tuple[list | None, np.ndarray] | None:
         """(column names, per-value hashes) of a dense X, from the stored frame when there."""
         hit = self.entry(X)
-        if hit is None or hit[1] is None or is_sparse(X):
+        if hit is None or hit[0] is None or is_sparse(X):
             return None
-        if hit[2] is not None:
-            names, H, _ = self.frames[hit[2]]
+        if hit[1] is not None:
+            names, H, _ = self.frames[hit[1]]
             return names, H
         self._local.busy = True
         try:
@@ -101,15 +112,15 @@ class RowBook:
         if X is None or n_rows(X) is None:
             return None
         key = id(X)
-        hit = self.cache.get(key)
-        if hit is not None and hit[0] is X and hit[4] == self._signature(X):
+        hit = self.cache.get(key)  # an entry is X's own: entries go with their object (``remember``)
+        if hit is not None and hit[3] == self._signature(X):
             return hit
         fps = self.from_hint(X)
         if fps is not None:
             self.fold_ids.add(key)
-            entry = (X, fps, None, None, self._signature(X))
+            entry = (fps, None, None, self._signature(X))
+            self.remember(X)
             self.cache[key] = entry
-            self.keep.append(X)
             return entry
         self._local.busy = True
         try:
@@ -140,10 +151,33 @@ class RowBook:
             self.not_fingerprinted[what] = self.not_fingerprinted.get(what, 0) + 1
         finally:
             self._local.busy = False
-        entry = (X, fps, fkey, None, self._signature(X))
+        entry = (fps, fkey, None, self._signature(X))
+        self.remember(X, keep=fkey is not None)
         self.cache[key] = entry
-        self.keep.append(X)
         return entry
+
+    def remember(self, X: Any, keep: bool = False) -> None:
+        """Make sure ``id(X)`` names X for as long as entries keyed by it live: ``keep`` X
+        alive until the block ends, or watch it and forget its entries when it goes (X kept
+        alive when it takes no weak reference)."""
+        key = id(X)
+        if keep:
+            self.keep.append(X)
+            self._watched.pop(key, None)  # kept now: nothing to forget
+            return
+        if key in self._watched:
+            return
+        try:
+            self._watched[key] = weakref.ref(X, functools.partial(self._forget, key))
+        except TypeError:
+            self.keep.append(X)
+
+    def _forget(self, key: int, _ref: Any = None) -> None:
+        """X went (a weak reference's callback: runs wherever the last reference was dropped)."""
+        self._watched.pop(key, None)
+        self.fold_ids.discard(key)
+        for d in self._by_id:
+            d.pop(key, None)
 
     # ---- folds -----------------------------------------------------------------------
     def rows_of_a_fold(self, H: np.ndarray) -> np.ndarray | None:
@@ -217,6 +251,7 @@ class RowBook:
 
     def release(self) -> None:
         """Forget every array (the block has ended)."""
+        self._watched.clear()  # their callbacks no longer run
         self.cache.clear()
         self.keep.clear()
         self.frames.clear()

@@ -66,12 +66,12 @@ class Trace:
         self._state: dict[int, frozenset] = {}
         self._own_fit: dict[int, int | None] = {}
         self._stat_data: dict[int, Any] = {}  # statistic id -> what it read and gave (while the block runs)
-        self._derived: dict[int, Any] = {}  # objects already checked for derived data (while the block runs)
+        self._derived: dict[int, bool] = {}  # ids of objects already checked for derived data (while the block runs)
         self._derived_keys: set[int] = set()  # frames found derived from statistics
         self._y_names: set = set()  # names of the targets passed to fits and splits
         self._fit_est: dict[int, Any] = {}  # fit id -> its estimator (while the block runs)
         self._settings: dict[tuple, tuple] = {}  # (id(model), fit id) -> its setting (while the block runs)
-        self._book = RowBook(P._local)
+        self._book = RowBook(P._local, by_id=(self._derived,))
         self._findings: list | None = None
         self._evaluations: list | None = None
         self._resolve: Any = None  # kept when the block ends
