@@ -183,8 +183,8 @@ def column_hashes(X: Any, *, decimals: int | None = None, normalize_text: bool =
     if isinstance(X, pd.Series):
         return [X.name], _series_hash(X, decimals, normalize_text)[:, None]
     if isinstance(X, pd.DataFrame):
-        names = list(X.columns)
-        if X.shape[1] and all(isinstance(t, np.dtype) and t.kind in "biuf" for t in X.dtypes):
+        names = X.columns.tolist()
+        if X.shape[1] and all(isinstance(t, np.dtype) and t.kind in "biuf" for t in X.dtypes.tolist()):
             # Plain numeric columns (the common case): one conversion, hashed as one block,
             # the same per value as column by column.
             return names, _float_bits(X.to_numpy(dtype=np.float64), decimals)

@@ -562,3 +562,43 @@ def test_pause_and_resume_outside_the_block_are_refused(xy):
     with pytest.raises(RuntimeError, match=r"resume\(\): this trace is not open"):
         t.resume()
     assert not t.paused and _patching._active == [] and _patching._patches == []
+
+
+@pytest.mark.parametrize("make", [
+    lambda df: df,  # one float block
+    lambda df: df.astype("float32"),
+    lambda df: df.assign(n=np.arange(len(df))),  # two blocks
+    lambda df: df.astype("int64"),
+    lambda df: df.assign(s=[f"s{i % 7}" for i in range(len(df))]),  # text
+    lambda df: df[["a"]].astype("Int64"),  # an extension block
+    lambda df: df.assign(b=-0.0),  # -0.0 reads as 0.0 either way
+])
+def test_rows_at_a_few_positions_hash_like_the_frame_slice(make):
+    from leakkit._rows import column_hashes
+    from leakkit.tracing._rowbook import _rows_at
+
+    rng = np.random.default_rng(3)
+    df = make(pd.DataFrame(rng.integers(-5, 5, size=(60, 3)).astype(float), columns=list("abc")))
+    probe = np.array([0, 7, 31, 59])
+    fast, slow = column_hashes(_dense(_rows_at(df, probe)))[1], column_hashes(df.iloc[probe])[1]
+    assert fast.shape == slow.shape and np.array_equal(fast, slow)
+
+
+def _dense(X):
+    from leakkit.tracing._rowbook import RowBook
+
+    return RowBook.dense(X)
+
+
+def test_a_frame_renamed_in_place_is_read_again():
+    from leakkit.tracing._rowbook import RowBook
+    from leakkit.tracing._state import _local
+
+    book = RowBook(_local)
+    df = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [4.0, 5.0, 6.0]})
+    first = book.entry(df)
+    assert book.entry(df) is first  # unchanged: the same entry
+    df.columns = ["x", "y"]
+    assert book.entry(df) is not first and book.frames[id(df)][0] == ["x", "y"]
+    df["z"] = 0.0
+    assert book.entry(df)[0].shape == (3,) and book.frames[id(df)][0] == ["x", "y", "z"]

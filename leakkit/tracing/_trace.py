@@ -268,6 +268,8 @@ class Trace:
                   "calls made in other threads are not recorded by this trace")
 
     def _taint_of(self, fps: np.ndarray | None, X: Any = None) -> frozenset:
+        if fps is None or not self._outputs:
+            return frozenset()
         labels = getattr(X, "index", None) if isinstance(X, (pd.DataFrame, pd.Series)) else None
         if labels is not None and (fps is None or len(labels) != len(fps) or not labels.is_unique):
             labels = None
