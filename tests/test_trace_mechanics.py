@@ -602,3 +602,31 @@ def test_a_frame_renamed_in_place_is_read_again():
     assert book.entry(df) is not first and book.frames[id(df)][0] == ["x", "y"]
     df["z"] = 0.0
     assert book.entry(df)[0].shape == (3,) and book.frames[id(df)][0] == ["x", "y", "z"]
+
+
+def test_a_split_frames_rows_are_its_stored_hashes_combined(monkeypatch):
+    # The lineage reads a split frame's row fingerprints off its split record instead of
+    # hashing the frame again: the two must agree, whatever the frame holds.
+    from leakkit._rows import combine
+    from leakkit.tracing import _analysis, _lineage
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"a": rng.normal(size=300), "b": rng.integers(0, 5, 300), "c": rng.choice(["x", "y"], 300),
+                       "d": -0.0, "e": pd.array(rng.integers(0, 3, 300), dtype="Int64")})
+    y = (df.a > 0).astype(int)
+    agree = []
+
+    def spy(outputs, links, splits, frames):
+        agree.extend(np.array_equal(s.rows, combine(frames[s.frame_key][1]))
+                     for s in splits if s.frame_key in frames)
+        return _lineage.build_resolver(outputs, links, splits, frames)
+
+    monkeypatch.setattr(_analysis, "build_resolver", spy)
+    with leakkit.trace() as t:
+        list(KFold(5).split(df))
+        Xd = pd.get_dummies(df, columns=["c"]).astype(float)
+        train_test_split(Xd, y, random_state=0)
+        cross_val_score(LogisticRegression(), Xd, y, cv=3)
+        list(KFold(3).split(Xd[["a", "b"]]))
+    t.findings
+    assert len(agree) >= 4 and all(agree)

@@ -36,14 +36,15 @@ def build_resolver(outputs: list, links: list, splits: list, frames: dict) -> Ca
     """A function mapping row fingerprints to root fingerprints."""
     children = [o.rows for o in outputs if o.parents is not None] + [c for c, _ in links]
     all_children = _unique(np.concatenate(children)) if children else _EMPTY
-    split_keys = {s.frame_key for s in splits if s.frame_key is not None and not s.internal and s.frame_key in frames}
+    # A split frame's row fingerprints are its split's rows (the same values, hashed alike).
+    split_rows = {s.frame_key: s.rows for s in splits
+                  if s.frame_key is not None and not s.internal and s.frame_key in frames}
     raw_parts: list[np.ndarray] = []
     roots_parts: list[np.ndarray] = []  # rows of split frames that are not derived: roots, never aliased
     aliases: list[tuple[np.ndarray, np.ndarray]] = []
     items = list(frames.items())
-    for skey in split_keys:
+    for skey, s_fp in split_rows.items():
         snames, sH = frames[skey][0], frames[skey][1]
-        s_fp = combine(sH)
         derived = _contains(s_fp, all_children).mean() >= 0.5
         if not derived:
             raw_parts.append(s_fp)
