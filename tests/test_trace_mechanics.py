@@ -630,3 +630,29 @@ def test_a_split_frames_rows_are_its_stored_hashes_combined(monkeypatch):
         list(KFold(3).split(Xd[["a", "b"]]))
     t.findings
     assert len(agree) >= 4 and all(agree)
+
+
+def test_traced_methods_look_like_the_originals():
+    # scikit-learn and users inspect methods: signatures (has_fit_parameter), names, docs,
+    # hasattr on methods that are only available sometimes (available_if).
+    import inspect
+
+    from sklearn.utils.validation import has_fit_parameter
+
+    plain = {"sig": str(inspect.signature(LogisticRegression().fit)), "doc": LogisticRegression().fit.__doc__}
+    with leakkit.trace():
+        m = LogisticRegression()
+        assert str(inspect.signature(m.fit)) == plain["sig"] and m.fit.__doc__ == plain["doc"]
+        assert m.fit.__name__ == "fit" and m.fit.__qualname__ == "LogisticRegression.fit" and m.fit.__self__ is m
+        assert has_fit_parameter(m, "sample_weight")
+        assert str(inspect.signature(LogisticRegression.fit)).startswith("(self, X, y")
+        assert hasattr(make_pipeline(StandardScaler(), LogisticRegression()), "predict_proba")
+        assert not hasattr(make_pipeline(StandardScaler()), "predict_proba")
+
+        class Sub(LogisticRegression):
+            def fit(self, X, y):
+                return super().fit(X, y)
+
+        rng = np.random.default_rng(0)
+        X = rng.normal(size=(40, 3))
+        Sub().fit(X, (X[:, 0] > 0).astype(int))

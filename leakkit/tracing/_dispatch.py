@@ -40,13 +40,26 @@ def _wraps(traced: Any, bound: Any) -> Any:
 
 class _TracedMethod:
     """A descriptor wrapping an estimator method (a plain function or sklearn's
-    ``available_if`` descriptor), so ``hasattr`` and signatures behave as before."""
+    ``available_if`` descriptor), so ``hasattr`` and signatures behave as before.
+
+    A plain function gets one traced twin, made here (with the function's name, docstring
+    and ``__wrapped__``), bound to each instance as a bound method: looking a method up
+    costs what it costs unpatched, and nothing is kept per instance. A descriptor's bound
+    method is wrapped per instance (it may refuse: ``hasattr`` stays False)."""
 
     def __init__(self, original: Any, name: str):
         self.original = original
         self.name = name
+        self._twin = None
+        if type(original) is types.FunctionType:
+            def twin(obj: Any, *args: Any, **kwargs: Any) -> Any:
+                return _dispatch(obj, name, types.MethodType(original, obj), args, kwargs)
+
+            self._twin = functools.update_wrapper(twin, original)
 
     def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        if obj is not None and self._twin is not None:
+            return types.MethodType(self._twin, obj)
         bound = self.original.__get__(obj, objtype) if hasattr(self.original, "__get__") else self.original
         if obj is None:
             return bound
