@@ -656,3 +656,27 @@ def test_traced_methods_look_like_the_originals():
         rng = np.random.default_rng(0)
         X = rng.normal(size=(40, 3))
         Sub().fit(X, (X[:, 0] > 0).astype(int))
+
+
+def test_a_statistic_replaced_between_traces_is_wrapped_and_given_back():
+    # Patches are put back in one pass from one trace to the next only while every attribute
+    # still holds what they wrap: a method replaced in between is wrapped afresh.
+    original = pd.Series.median
+    with leakkit.trace():
+        pass
+
+    def median(self, *args, **kwargs):
+        return original(self, *args, **kwargs)
+
+    pd.Series.median = median
+    try:
+        s = pd.Series(np.arange(100.0))
+        with leakkit.trace() as t:
+            s.median()
+        assert pd.Series.median is median
+        assert [r.label for r in t.statistics if "median" in r.label]
+    finally:
+        pd.Series.median = original
+    with leakkit.trace():
+        pass
+    assert pd.Series.median is original

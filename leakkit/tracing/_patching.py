@@ -121,6 +121,21 @@ def _undo(down_to: int = 0) -> list[str]:
     return left
 
 
+# The statistics' patches made last time, put back in one pass while nothing replaced them.
+_stats_plan: list[_Patch] = []
+
+
+def _reapply(plan: list[_Patch]) -> bool:
+    """Install the patches of ``plan`` again, if every attribute still holds what its patch
+    wraps (else nothing is installed and False is returned)."""
+    if not plan or not all(vars(p.owner).get(p.name, _MISSING) is p.original for p in plan):
+        return False
+    for p in plan:
+        setattr(p.owner, p.name, p.wrapper)
+    _patches.extend(plan)
+    return True
+
+
 def install(namespaces: list[dict], *, reset_budget: bool = True) -> None:
     """Patch everything (the first trace to open or resume). Rolls back on an unexpected
     failure. ``reset_budget``: a new trace (not one resumed) starts a new copy budget."""
@@ -135,9 +150,12 @@ def install(namespaces: list[dict], *, reset_budget: bool = True) -> None:
             _patch_train_test_split()
             if reset_budget:
                 _stats.reset_budget()
-            for owner, name, make in _stats.patch_targets():
-                if name in vars(owner):
-                    _wrapper_for(owner, name, make)
+            if not _reapply(_stats_plan):
+                at = len(_patches)
+                for owner, name, make in _stats.patch_targets():
+                    if name in vars(owner):
+                        _wrapper_for(owner, name, make)
+                _stats_plan[:] = _patches[at:]
             _wrapper_for(builtins, "__build_class__", _make_build_class)
         except BaseException:
             _undo(start)
@@ -198,10 +216,7 @@ def _patch_sklearn() -> None:
     estimators = _all_subclasses(BaseEstimator)
     splitters = [c for base in _splitter_bases() for c in [base] + _all_subclasses(base)]
     key = (tuple(map(id, estimators)), tuple(map(id, splitters)))
-    if key == _plan["key"] and all(vars(p.owner).get(p.name, _MISSING) is p.original for p in _plan["patches"]):
-        for p in _plan["patches"]:
-            setattr(p.owner, p.name, p.wrapper)
-        _patches.extend(_plan["patches"])
+    if key == _plan["key"] and _reapply(_plan["patches"]):
         _patched_classes.update(_plan["classes"])
         return
     start = len(_patches)
