@@ -680,3 +680,19 @@ def test_a_statistic_replaced_between_traces_is_wrapped_and_given_back():
     with leakkit.trace():
         pass
     assert pd.Series.median is original
+
+
+def test_the_resolver_finds_each_childs_root_once_and_agrees_with_following_links():
+    # Roots are found once per child; a lookup is then one search. Same answers as following
+    # the links from each fingerprint, chains and cycles included (at most 64 links).
+    from leakkit.tracing._lineage import _follow, _resolver_of
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n = int(rng.integers(1, 300))
+        values = rng.integers(0, 3 * n, size=2 * n).astype(np.uint64)
+        children = np.unique(values[:n])
+        parents = rng.choice(values, size=len(children))
+        resolve = _resolver_of(children, parents)
+        queries = rng.choice(np.concatenate([values, rng.integers(0, 5 * n, 50).astype(np.uint64)]), size=200)
+        assert np.array_equal(resolve(queries), _follow(children, parents, queries))

@@ -97,25 +97,38 @@ def _first_links(pairs: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray
 def _resolver_of(children: np.ndarray, parents: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
     if not len(children):
         return lambda fps: fps
+    memo: list[np.ndarray] = []  # each child's root, found once
 
     def resolve(fps: np.ndarray) -> np.ndarray:
-        """Follow each fingerprint's parents to its root, all rows at once (at most 64 links)."""
+        """Each fingerprint's root: its child's root when it is a child, else itself."""
+        if not memo:
+            memo.append(_follow(children, parents, children))
         out = np.array(fps, dtype=np.uint64, copy=True)
-        todo = np.arange(len(out))
-        for _ in range(64):
-            if not len(todo):
-                break
-            cur = out[todo]
-            idx = np.searchsorted(children, cur)
-            idx[idx == len(children)] = 0
-            hit = children[idx] == cur
-            if not hit.any():
-                break
-            out[todo[hit]] = parents[idx[hit]]
-            todo = todo[hit]
+        idx = np.searchsorted(children, out)
+        idx[idx == len(children)] = 0
+        hit = children[idx] == out
+        out[hit] = memo[0][idx[hit]]
         return out
 
     return resolve
+
+
+def _follow(children: np.ndarray, parents: np.ndarray, fps: np.ndarray) -> np.ndarray:
+    """Follow each fingerprint's parents to its root, all rows at once (at most 64 links)."""
+    out = np.array(fps, dtype=np.uint64, copy=True)
+    todo = np.arange(len(out))
+    for _ in range(64):
+        if not len(todo):
+            break
+        cur = out[todo]
+        idx = np.searchsorted(children, cur)
+        idx[idx == len(children)] = 0
+        hit = children[idx] == cur
+        if not hit.any():
+            break
+        out[todo[hit]] = parents[idx[hit]]
+        todo = todo[hit]
+    return out
 
 
 def taint_of(fps: np.ndarray | None, outputs: list, labels: Any = None) -> frozenset:
