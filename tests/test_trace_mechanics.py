@@ -696,3 +696,15 @@ def test_the_resolver_finds_each_childs_root_once_and_agrees_with_following_link
         resolve = _resolver_of(children, parents)
         queries = rng.choice(np.concatenate([values, rng.integers(0, 5 * n, 50).astype(np.uint64)]), size=200)
         assert np.array_equal(resolve(queries), _follow(children, parents, queries))
+
+
+@pytest.mark.parametrize("n_keys, n_sorted", [(0, 10), (5, 0), (100, 5000), (3000, 10), (3000, 5000), (20000, 20000)])
+def test_search_gives_searchsorteds_positions(n_keys, n_sorted):
+    from leakkit.tracing._util import _search
+
+    rng = np.random.default_rng(n_keys + n_sorted)
+    b = np.sort(rng.integers(0, 50_000, n_sorted).astype(np.uint64))  # with repeats: both sides differ
+    a = np.concatenate([rng.choice(b, n_keys // 2) if n_sorted else np.zeros(0, np.uint64),
+                        rng.integers(0, 60_000, n_keys - n_keys // 2).astype(np.uint64)])
+    for side in ("left", "right"):
+        assert np.array_equal(_search(b, a, side=side), np.searchsorted(b, a, side=side))

@@ -9,7 +9,7 @@ import numpy as np
 
 from ._lineage import build_resolver
 from ._records import Evaluation, FitRecord, PredictRecord, SplitRecord
-from ._util import _EMPTY, _contains, _unique
+from ._util import _EMPTY, _contains, _search, _unique
 
 # An identity check on a split whose data has fewer distinct rows than this fraction of its
 # rows is meaningless (e.g. kf.split(np.zeros(n))): such splits are only described.
@@ -94,7 +94,7 @@ class SplitIndex:
         if side is not None:
             k, is_test = side
             return self.inverse[np.asarray(self.folds[k][1 if is_test else 0], dtype=np.intp)]
-        idx = np.searchsorted(self.uniq, roots)
+        idx = _search(self.uniq, roots)
         idx[idx == len(self.uniq)] = 0
         found = self.uniq[idx] == roots
         if found.mean() < min_found:

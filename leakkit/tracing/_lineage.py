@@ -29,7 +29,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .._rows import combine
-from ._util import _EMPTY, _contains, _occurs_once, _unique
+from ._util import _EMPTY, _contains, _occurs_once, _search, _unique
 
 
 def build_resolver(outputs: list, links: list, splits: list, frames: dict) -> Callable[[np.ndarray], np.ndarray]:
@@ -104,7 +104,7 @@ def _resolver_of(children: np.ndarray, parents: np.ndarray) -> Callable[[np.ndar
         if not memo:
             memo.append(_follow(children, parents, children))
         out = np.array(fps, dtype=np.uint64, copy=True)
-        idx = np.searchsorted(children, out)
+        idx = _search(children, out)
         idx[idx == len(children)] = 0
         hit = children[idx] == out
         out[hit] = memo[0][idx[hit]]
@@ -121,7 +121,7 @@ def _follow(children: np.ndarray, parents: np.ndarray, fps: np.ndarray) -> np.nd
         if not len(todo):
             break
         cur = out[todo]
-        idx = np.searchsorted(children, cur)
+        idx = _search(children, cur)
         idx[idx == len(children)] = 0
         hit = children[idx] == cur
         if not hit.any():

@@ -19,7 +19,7 @@ import numpy as np
 from .._findings import Finding, capped_rows
 from ._records import StatRecord
 from ._analysis import HAND_SPLIT
-from ._util import _contains
+from ._util import _contains, _search
 from ._windows import held_reads
 
 _FIX_FIT = ("Fit it on the training rows only: put it in a Pipeline with the model and split (or cross-validate) "
@@ -225,7 +225,7 @@ def _located(ctx: Any, fps: np.ndarray, ix: Any) -> tuple[np.ndarray, np.ndarray
     roots = ctx.resolve(fps)
     if not len(ix.uniq):
         return np.zeros(len(roots), dtype=bool), np.zeros(len(roots), dtype=np.intp)
-    idx = np.searchsorted(ix.uniq, roots)
+    idx = _search(ix.uniq, roots)
     idx[idx == len(ix.uniq)] = 0
     return ix.uniq[idx] == roots, idx
 
@@ -348,7 +348,7 @@ def _was_validation(ctx: Any, pool: dict) -> bool:
             continue
         if not _contains(inner.uniq, ix2.uniq).all():
             continue
-        pos = np.searchsorted(ix2.uniq, rows)
+        pos = _search(ix2.uniq, rows)
         for tr_m, te_m in zip(ix2.tr_masks, ix2.te_masks):
             if (tr_m[pos] & ~te_m[pos]).mean() >= 0.5:
                 return True

@@ -42,11 +42,27 @@ def _occurs_once(a: np.ndarray) -> np.ndarray:
     return np.bincount(inverse, minlength=len(uniq))[inverse] == 1
 
 
+_SORT_FIRST = 1024
+
+
+def _search(sorted_b: np.ndarray, a: np.ndarray, side: str = "left") -> np.ndarray:
+    """``np.searchsorted(sorted_b, a, side)``, with many values of ``a`` searched in sorted
+    order: a binary search on random keys mispredicts nearly every branch, and sorting them
+    first costs less (about 3x faster from a few thousand keys; the same positions)."""
+    a = np.asarray(a)
+    if len(a) < _SORT_FIRST or len(sorted_b) < 64:
+        return np.searchsorted(sorted_b, a, side=side)
+    order = np.argsort(a)
+    out = np.empty(len(a), dtype=np.intp)
+    out[order] = np.searchsorted(sorted_b, a[order], side=side)
+    return out
+
+
 def _contains(a: np.ndarray, sorted_b: np.ndarray) -> np.ndarray:
     """Boolean mask: which values of ``a`` are in the sorted unique array ``sorted_b``."""
     if len(sorted_b) == 0:
         return np.zeros(len(a), dtype=bool)
-    idx = np.searchsorted(sorted_b, a)
+    idx = _search(sorted_b, a)
     idx[idx == len(sorted_b)] = 0
     return sorted_b[idx] == a
 

@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._util import _search
+
 _PROBE_ROWS = 24
 
 
@@ -178,8 +180,8 @@ def group_reads(input_keys: list[np.ndarray], data_keys: list[np.ndarray], data_
     cin, cdata = codes[:n_in], codes[n_in:]
     order = np.argsort(cin, kind="stable")
     sorted_codes = cin[order]
-    lo = np.searchsorted(sorted_codes, cdata, side="left")
-    hi = np.searchsorted(sorted_codes, cdata, side="right") - 1
+    lo = _search(sorted_codes, cdata, side="left")
+    hi = _search(sorted_codes, cdata, side="right") - 1
     inv = np.empty(n_in, dtype=np.intp)
     inv[order] = np.arange(n_in)
     own = np.where(at >= 0, inv[np.maximum(at, 0)], -1)
