@@ -18,7 +18,9 @@ runs (wall clock), the median of the ratios of neighbouring pairs (wall clock), 
 median of the paired ratios of process CPU time (least sensitive to other work on a busy,
 shared machine), with the CPU time added per run in milliseconds (a ratio depends on how fast
 the machine runs the plain workload; the added time does not). The target is an overhead
-under 15 % on the first workload. The analysis (``t.findings``) is part of the measured time.
+under 15 % on the first workload, read on the median of paired CPU times (a best-run ratio
+divides two minima taken at different moments, so it moves with the machine's drift). The
+analysis (``t.findings``) is part of the measured time.
 """
 import gc
 import os
