@@ -17,7 +17,8 @@ threshold fixed, both arms allocate alike (the figure to compare across tracer v
 runs (wall clock), the median of the ratios of neighbouring pairs (wall clock), and the
 median of the paired ratios of process CPU time (least sensitive to other work on a busy,
 shared machine), with the CPU time added per run in milliseconds (a ratio depends on how fast
-the machine runs the plain workload; the added time does not). The target is an overhead
+the machine runs the plain workload; the added time does not), and for the first workload the
+peak memory Python allocated during one run with and without the trace. The target is an overhead
 under 15 % on the first workload, read on the median of paired CPU times (a best-run ratio
 divides two minima taken at different moments, so it moves with the machine's drift). The
 analysis (``t.findings``) is part of the measured time.
@@ -80,6 +81,28 @@ def measure(run, repeats: int) -> dict:
             "extra_cpu_ms": 1000 * float(np.median(cpu_t - cpu_p)), "findings": sorted(n_findings)}
 
 
+def peak_mib(run) -> tuple[float, float]:
+    """Peak memory Python allocated during one run (tracemalloc), without and with the trace,
+    after one traced run (the tracer's buffers kept from one trace to the next are counted
+    in neither)."""
+    import tracemalloc
+
+    def traced():
+        with leakkit.trace() as t:
+            run()
+        t.findings
+
+    traced()
+    out = []
+    for f in (run, traced):
+        gc.collect()
+        tracemalloc.start()
+        f()
+        out.append(tracemalloc.get_traced_memory()[1] / 2**20)
+        tracemalloc.stop()
+    return out[0], out[1]
+
+
 def _frame(n: int = 20_000, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     df = pd.DataFrame({
@@ -113,6 +136,9 @@ def main(repeats: int = 15) -> dict:
     for label, data in (("numpy array", X), ("DataFrame", frame)):
         results[label] = measure(lambda data=data: pipeline_cv(data, y), repeats)
         _print(label, results[label], repeats)
+        plain, traced = peak_mib(lambda data=data: pipeline_cv(data, y))
+        results[label]["peak_mib"] = (plain, traced)
+        print(f"    peak memory:   {plain:8.1f} MiB without trace, {traced:.1f} MiB with trace() (one run, tracemalloc)")
     print("2. pandas group statistics (group median fill, frequency encoding, group z-score, lag per store) "
           "on 20,000 rows, then 5-fold cross_validate")
     results["group statistics"] = measure(lambda: group_features_cv(df), repeats)
