@@ -190,8 +190,9 @@ def match_rowwise(raw: np.ndarray | None, new: np.ndarray, rowwise: list[tuple[i
     rank, a quantile bin), or the raw column's deviation from it, ratio to it, or z-score
     against two of them. Each form is tried on a few rows first, then on all of them."""
     n = _num(new)
-    for sid, R in rowwise:
-        if len(R) == len(new) and _same_values(R, new).all():
+    p = _probe_idx(len(new))
+    for sid, R in rowwise:  # a few rows first: most statistics differ there already
+        if len(R) == len(new) and _same_values(R[p], new[p]).all() and _same_values(R, new).all():
             return [(sid,)]
     if raw is None or n is None:
         return None
@@ -199,7 +200,6 @@ def match_rowwise(raw: np.ndarray | None, new: np.ndarray, rowwise: list[tuple[i
     if r is None or len(r) != len(n):
         return None
     scale = float(np.nanmax(np.abs(n))) if np.isfinite(n).any() else 1.0
-    p = _probe_idx(len(n))
     rp, np_ = r[p], n[p]
     nums = [(sid, _num(R)) for sid, R in rowwise]
     nums = [(sid, R) for sid, R in nums if R is not None and len(R) == len(n)]
