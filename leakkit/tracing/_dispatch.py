@@ -13,31 +13,6 @@ import numpy as np
 
 from ._state import _FIT_METHODS, _active, _bound_cache, _local, _mine, _stack
 
-_ASSIGNED = functools.WRAPPER_ASSIGNMENTS
-_FAST_WRAPS = _ASSIGNED in (("__module__", "__name__", "__qualname__", "__doc__", "__annotations__"),
-                            ("__module__", "__name__", "__qualname__", "__doc__", "__annotations__",
-                             "__type_params__"))
-
-
-def _wraps(traced: Any, bound: Any) -> Any:
-    """``functools.update_wrapper(traced, bound)``: the same attributes, set directly when
-    ``bound`` is a plain function bound to an instance (a wrapper is made per estimator)."""
-    f = getattr(bound, "__func__", None) if type(bound) is types.MethodType else None
-    if not _FAST_WRAPS or type(f) is not types.FunctionType:
-        return functools.update_wrapper(traced, bound)
-    traced.__module__ = f.__module__
-    traced.__name__ = f.__name__
-    traced.__qualname__ = f.__qualname__
-    traced.__doc__ = f.__doc__
-    traced.__annotations__ = f.__annotations__
-    if len(_ASSIGNED) == 6:  # pragma: no cover - Python 3.12+
-        traced.__type_params__ = f.__type_params__
-    if f.__dict__:
-        traced.__dict__.update(f.__dict__)
-    traced.__wrapped__ = bound
-    return traced
-
-
 class _TracedMethod:
     """A descriptor wrapping an estimator method (a plain function or sklearn's
     ``available_if`` descriptor), so ``hasattr`` and signatures behave as before.
@@ -72,7 +47,7 @@ class _TracedMethod:
         def traced(*args: Any, **kwargs: Any) -> Any:
             return _dispatch(obj, name, bound, args, kwargs)
 
-        _wraps(traced, bound)
+        functools.update_wrapper(traced, bound)
 
         if _active:
             _bound_cache[key] = (obj, traced)
@@ -91,7 +66,7 @@ class _TracedSplit:
         def traced(*args: Any, **kwargs: Any) -> Any:
             return _dispatch_split(obj, bound, args, kwargs)
 
-        _wraps(traced, bound)
+        functools.update_wrapper(traced, bound)
 
         return traced
 
